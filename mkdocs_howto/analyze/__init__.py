@@ -1,0 +1,324 @@
+"""Analysis: turn one public class or function into a `HowTo` of plain facts.
+
+Everything here reads Griffe objects and the syntax tree; nothing imports MkDocs or writes
+Markdown, so other front ends (a Markdown extension, a CLI) can reuse it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import griffe
+
+from mkdocs_howto.analyze.code import FunctionShape, function_shape, parse_object
+from mkdocs_howto.analyze.description import (
+    describe,
+    parse_docstring,
+    structure_of_class,
+    structure_of_function,
+)
+from mkdocs_howto.analyze.example import Callable_, ClassTarget, ExampleBuilder, doctest_source
+from mkdocs_howto.analyze.sentences import sentence
+from mkdocs_howto.analyze.steps import StepNarrator
+from mkdocs_howto.analyze.verify import Resolver, check_example
+from mkdocs_howto.facts import (
+    Attribute,
+    Example,
+    HowTo,
+    Member,
+    Param,
+    Phase,
+    Source,
+    Step,
+)
+from mkdocs_howto.load import PublicObject
+
+_SHOWN_SPECIAL = ("__init__", "__call__")
+_NO_SHAPE = FunctionShape(False, False, (), (), ())
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    packages: frozenset[str]
+    extra_calls: Mapping[str, str] = field(default_factory=dict)
+    repo_url: str | None = None
+    """Base URL of the repository's files at a revision (`…/blob/main`), for source links."""
+
+
+class Analyzer:
+    """Build the facts of one page; `resolves` answers whether a dotted path exists."""
+
+    def __init__(self, options: AnalyzeOptions, resolves: Resolver) -> None:
+        self.options = options
+        self.resolves = resolves
+
+    def analyze(self, item: PublicObject) -> HowTo:
+        if isinstance(item.obj, griffe.Class):
+            return self._class(item, item.obj)
+        return self._function(item, item.obj)
+
+    def _function(self, item: PublicObject, func: griffe.Function) -> HowTo:
+        parsed = parse_object(func)
+        shape = _shape(parsed.node if parsed else None)
+        narrator = StepNarrator(parsed.comments if parsed else {}, self.options.extra_calls)
+        steps = narrator.narrate(parsed.node.body) if parsed else ()
+        docstring = parse_docstring(func)
+        params = _params(func, docstring.params)
+        structure = structure_of_function(item.name, shape, set(func.labels), list(params))
+        callable_ = Callable_(item.name, params, shape, _returns(func))
+        generated = ExampleBuilder(item.import_path).for_function(callable_)
+        return HowTo(
+            name=item.name,
+            public_path=item.public_path,
+            canonical_path=func.path,
+            kind=shape.kind,
+            signature=signature(func, item.name),
+            description=describe(docstring, params, structure),
+            steps=steps,
+            phases=(),
+            example=self._example(docstring.examples, generated),
+            source=self._source(func),
+        )
+
+    def _class(self, item: PublicObject, cls: griffe.Class) -> HowTo:
+        parsed = parse_object(cls)
+        comments = parsed.comments if parsed else {}
+        narrator = StepNarrator(comments, self.options.extra_calls)
+        methods = _methods(cls)
+        docstring = parse_docstring(cls)
+        init = cls.members.get("__init__")
+        init_params = _params(init, docstring.params) if isinstance(init, griffe.Function) else ()
+        phases = self._class_phases(cls, parsed, narrator, methods)
+        public = [name for name in methods if not name.startswith("_")]
+        return HowTo(
+            name=item.name,
+            public_path=item.public_path,
+            canonical_path=cls.path,
+            kind="dataclass" if "dataclass" in cls.labels else "class",
+            signature=f"class {item.name}({_param_list(init_params)})",
+            description=describe(docstring, init_params, structure_of_class(cls, public)),
+            steps=(),
+            phases=phases,
+            example=self._example(
+                docstring.examples, self._class_example(item, cls, init_params, methods)
+            ),
+            source=self._source(cls),
+            members=tuple(_member(method) for method in methods.values()),
+            attributes=_attributes(cls),
+            bases=tuple(str(base) for base in cls.bases),
+        )
+
+    def _class_phases(
+        self,
+        cls: griffe.Class,
+        parsed: object,
+        narrator: StepNarrator,
+        methods: dict[str, griffe.Function],
+    ) -> tuple[Phase, ...]:
+        phases = []
+        node = getattr(parsed, "node", None)
+        if node is not None:
+            attribute_steps = tuple(
+                step
+                for statement in node.body
+                if type(statement).__name__ in ("Assign", "AnnAssign")
+                and (step := narrator.step(statement)) is not None
+            )
+            if attribute_steps:
+                phases.append(
+                    Phase(sentence("Class attributes"), "class-attributes", attribute_steps)
+                )
+        for name, method in methods.items():
+            method_parsed = parse_object(method)
+            if method_parsed is None:
+                steps: tuple[Step, ...] = ()
+            else:
+                method_narrator = StepNarrator(method_parsed.comments, self.options.extra_calls)
+                steps = method_narrator.narrate(method_parsed.node.body)
+            phases.append(Phase(sentence("{sig}", sig=signature(method, name)), name, steps))
+        return tuple(phases)
+
+    def _class_example(
+        self,
+        item: PublicObject,
+        cls: griffe.Class,
+        init_params: tuple[Param, ...],
+        methods: dict[str, griffe.Function],
+    ) -> str:
+        method = next(
+            (
+                m
+                for name, m in methods.items()
+                if not name.startswith("_") and "property" not in m.labels
+            ),
+            None,
+        )
+        chosen = None
+        if method is not None:
+            parsed = parse_object(method)
+            binding = (
+                "class"
+                if "classmethod" in method.labels
+                else "static"
+                if "staticmethod" in method.labels
+                else "instance"
+            )
+            chosen = Callable_(
+                method.name,
+                _params(method, {}),
+                _shape(parsed.node if parsed else None),
+                _returns(method),
+                binding,  # type: ignore[arg-type]
+            )
+        context = (
+            "async with"
+            if "__aenter__" in cls.all_members
+            else "with"
+            if "__enter__" in cls.all_members
+            else None
+        )
+        defaults = {
+            name: str(attr.value)
+            for name, attr in cls.attributes.items()
+            if name.startswith("default_") and attr.value is not None
+        }
+        target = ClassTarget(init_params, context, chosen, defaults)  # type: ignore[arg-type]
+        return ExampleBuilder(item.import_path).for_class(target)
+
+    def _example(self, docstring_examples: list[str], generated: str) -> Example:
+        for text in docstring_examples:
+            doctest = doctest_source(text)
+            code = doctest if doctest is not None else text
+            problems = check_example(code, self.options.packages, self.resolves)
+            language = "pycon" if doctest is not None else "python"
+            return Example(text.strip() + "\n", "docstring", not problems, problems, language)
+        problems = check_example(generated, self.options.packages, self.resolves)
+        return Example(generated, "signature", not problems, problems)
+
+    def _source(self, obj: griffe.Object) -> Source | None:
+        if obj.lineno is None or obj.endlineno is None:
+            return None
+        try:
+            code = obj.source
+        except (OSError, ValueError):
+            return None
+        relative = str(obj.relative_package_filepath)
+        url = None
+        if self.options.repo_url:
+            url = f"{self.options.repo_url}/{_repo_relative(obj)}#L{obj.lineno}-L{obj.endlineno}"
+        return Source(relative, obj.lineno, obj.endlineno, code, url)
+
+
+def _repo_relative(obj: griffe.Object) -> str:
+    try:
+        return obj.relative_filepath.as_posix()
+    except ValueError:
+        return obj.relative_package_filepath.as_posix()
+
+
+def _shape(node: object) -> FunctionShape:
+    if node is None or type(node).__name__ not in ("FunctionDef", "AsyncFunctionDef"):
+        return _NO_SHAPE
+    return function_shape(node)  # type: ignore[arg-type]
+
+
+def _methods(cls: griffe.Class) -> dict[str, griffe.Function]:
+    return {
+        name: member
+        for name, member in cls.members.items()
+        if not member.is_alias
+        and isinstance(member, griffe.Function)
+        and (not name.startswith("_") or name in _SHOWN_SPECIAL)
+        and member.lineno  # `__init__` made up by the dataclasses extension has no source
+    }
+
+
+def _member(method: griffe.Function) -> Member:
+    docstring = parse_docstring(method)
+    kind = (
+        "property"
+        if "property" in method.labels
+        else _shape(getattr(parse_object(method), "node", None)).kind.replace("function", "method")
+    )
+    return Member(
+        method.name,
+        method.name,
+        kind,
+        signature(method, method.name),
+        docstring.summary,
+        method.lineno,
+        method.endlineno,
+    )
+
+
+def _attributes(cls: griffe.Class) -> tuple[Attribute, ...]:
+    return tuple(
+        Attribute(
+            name,
+            str(attr.annotation) if attr.annotation else None,
+            str(attr.value) if attr.value is not None else None,
+            attr.docstring.value.split("\n\n")[0] if attr.docstring else "",
+        )
+        for name, attr in cls.attributes.items()
+        if not name.startswith("_") and not attr.is_alias
+    )
+
+
+def _params(func: griffe.Function | None, described: Mapping[str, str]) -> tuple[Param, ...]:
+    if func is None:
+        return ()
+    return tuple(
+        Param(
+            name=param.name,
+            kind=param.kind.value if param.kind else "positional or keyword",
+            annotation=str(param.annotation) if param.annotation is not None else None,
+            default=None if param.required or _variadic(param) else str(param.default),
+            description=described.get(param.name, ""),
+        )
+        for param in func.parameters
+        if param.name not in ("self", "cls") or param is not func.parameters[0]
+    )
+
+
+def _variadic(param: griffe.Parameter) -> bool:
+    return param.kind in (griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword)
+
+
+def _returns(func: griffe.Function) -> str | None:
+    return str(func.returns) if func.returns is not None else None
+
+
+_MARKERS = {"variadic positional": "*", "variadic keyword": "**"}
+
+
+def _param_list(params: tuple[Param, ...]) -> str:
+    parts: list[str] = []
+    star_done = slash_pending = False
+    for param in params:
+        if param.kind == "positional-only":
+            slash_pending = True
+        elif slash_pending:
+            parts.append("/")
+            slash_pending = False
+        if param.kind == "keyword-only" and not star_done:
+            parts.append("*")
+            star_done = True
+        if param.kind == "variadic positional":
+            star_done = True
+        text = _MARKERS.get(param.kind, "") + param.name
+        if param.annotation:
+            text += f": {param.annotation}"
+        if param.default is not None:
+            text += f" = {param.default}" if param.annotation else f"={param.default}"
+        parts.append(text)
+    if slash_pending:
+        parts.append("/")
+    return ", ".join(parts)
+
+
+def signature(func: griffe.Function, name: str) -> str:
+    """`name(a: int, *, b: str = "x") -> bool`, from Griffe's parameters."""
+    prefix = "async def " if "async" in func.labels else "def "
+    returns = f" -> {func.returns}" if func.returns is not None else ""
+    return f"{prefix}{name}({_param_list(_params(func, {}))}){returns}"

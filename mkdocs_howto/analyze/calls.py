@@ -1,0 +1,116 @@
+"""Describe one call with a specific verb, using the lexicon tables."""
+
+from __future__ import annotations
+
+import ast
+import string
+from collections.abc import Mapping
+
+from mkdocs_howto.analyze import lexicon
+from mkdocs_howto.analyze.sentences import sentence, unparse
+from mkdocs_howto.facts import Sentence
+
+_FIELDS = string.Formatter()
+
+
+class CallDescriber:
+    """Turn an `ast.Call` into a sentence: lexicon first, then name prefixes, then a fallback."""
+
+    def __init__(self, extra_calls: Mapping[str, str] | None = None) -> None:
+        self.calls = {**lexicon.CALLS, **(extra_calls or {})}
+
+    def describe(self, call: ast.Call) -> Sentence:
+        parts = _CallParts(call)
+        for template in self._candidates(parts):
+            filled = parts.fill(template)
+            if filled is not None:
+                return filled
+        return sentence("Calls {call}", call=parts.values["call"])
+
+    def _candidates(self, parts: _CallParts) -> list[str]:
+        found = []
+        dotted = parts.dotted
+        if dotted:
+            for key in (dotted, dotted.split(".", 1)[-1], parts.name):
+                if key in self.calls and (key != parts.name or not parts.receiver):
+                    found.append(self.calls[key])
+        if parts.receiver is not None:
+            found.extend(_method_templates(parts))
+        found.extend(_prefix_templates(parts.name))
+        return found
+
+
+def _method_templates(parts: _CallParts) -> list[str]:
+    receiver_name = parts.receiver_tail
+    name = parts.name
+    templates = []
+    if name in lexicon.HTTP_METHODS and lexicon.HTTP_RECEIVER.search(receiver_name):
+        verb = "a request" if name == "request" else f"a {name.upper()} request"
+        if name == "stream":
+            verb = "a streaming request"
+        templates.append(f"Sends {verb} to {{arg0}}")
+        templates.append(f"Sends {verb} with {{receiver}}")
+    if name in lexicon.LOG_METHODS and lexicon.LOG_RECEIVER.search(receiver_name):
+        level = "an error with its traceback" if name == "exception" else f"{name.upper()} level"
+        templates.append(
+            f"Logs {{arg0}} at {level}" if name != "exception" else f"Logs {{arg0}} as {level}"
+        )
+    if name in lexicon.METHODS:
+        templates.append(lexicon.METHODS[name])
+    return templates
+
+
+def _prefix_templates(name: str) -> list[str]:
+    words = name.strip("_").split("_")
+    if len(words) < 2:
+        return []
+    prefix, rest = words[0].lower(), " ".join(words[1:])
+    if prefix in lexicon.PREDICATE_PREFIXES:
+        return ["Checks {call}"]
+    verb = lexicon.PREFIX_VERBS.get(prefix)
+    if verb is None:
+        return []
+    return [f"{verb} the {rest} with {{call}}"]
+
+
+class _CallParts:
+    """The pieces of a call a template can name."""
+
+    def __init__(self, call: ast.Call) -> None:
+        func = call.func
+        self.dotted = _dotted(func)
+        self.name = func.attr if isinstance(func, ast.Attribute) else self.dotted or ""
+        self.receiver = func.value if isinstance(func, ast.Attribute) else None
+        receiver_code = unparse(self.receiver, 40) if self.receiver is not None else ""
+        self.receiver_tail = receiver_code.rsplit(".", 1)[-1]
+        args = [unparse(arg, 40) for arg in call.args]
+        args += [
+            unparse(kw, 40) if kw.arg is None else f"{kw.arg}={unparse(kw.value, 30)}"
+            for kw in call.keywords
+        ]
+        self.values: dict[str, str] = {
+            "call": unparse(call),
+            "func": unparse(func, 40),
+            "receiver": receiver_code,
+            "args": ", ".join(args),
+        }
+        for index, arg in enumerate(call.args[:3]):
+            self.values[f"arg{index}"] = unparse(arg, 40)
+
+    def fill(self, template: str) -> Sentence | None:
+        needed = {field for _, field, _, _ in _FIELDS.parse(template) if field}
+        if any(not self.values.get(field) for field in needed):
+            return None
+        return sentence(template, **{field: self.values[field] for field in needed})
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """`a.b.c` for a chain of names; `super().__init__` too; None for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super":
+        return "super()"
+    return None

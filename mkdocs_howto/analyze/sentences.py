@@ -1,0 +1,76 @@
+"""Build `Sentence`s: prose with code segments, from templates like "Sends {x} to {y}"."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from mkdocs_howto.facts import Code, Segment, Sentence, Text
+
+MAX_CODE = 60
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_IDENT = re.compile(r"\w")
+
+
+def shorten(code: str, limit: int = MAX_CODE) -> str:
+    """Shorten `code` to about `limit` characters with `…`, never cutting inside a name."""
+    code = " ".join(code.split())
+    if len(code) <= limit:
+        return code
+    cut = limit
+    while cut > 0 and _IDENT.match(code[cut - 1]) and _IDENT.match(code[cut]):
+        cut -= 1
+    if cut == 0:  # one very long name: keep it whole rather than cut it
+        return code
+    return code[:cut].rstrip() + "…"
+
+
+def unparse(node: ast.AST, limit: int = MAX_CODE) -> str:
+    """The source of `node`, on one line and shortened."""
+    return shorten(ast.unparse(node), limit)
+
+
+def sentence(template: str, **code: str) -> Sentence:
+    """Fill `{name}` placeholders of `template` with code segments from `code`."""
+    segments: list[Segment] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(template):
+        if match.start() > position:
+            segments.append(Text(template[position : match.start()]))
+        segments.append(Code(code[match.group(1)]))
+        position = match.end()
+    if position < len(template):
+        segments.append(Text(template[position:]))
+    return tuple(segments)
+
+
+def join(*parts: Sentence) -> Sentence:
+    """Concatenate sentences."""
+    return tuple(segment for part in parts for segment in part)
+
+
+def code_list(names: list[str], conjunction: str = "and") -> Sentence:
+    """`a`, `b` and `c`."""
+    segments: list[Segment] = []
+    for index, name in enumerate(names):
+        if index:
+            last = index == len(names) - 1
+            segments.append(Text(f" {conjunction} " if last else ", "))
+        segments.append(Code(name))
+    return tuple(segments)
+
+
+def capitalize(sentence_: Sentence) -> Sentence:
+    """Upper-case the first letter when the sentence starts with prose."""
+    if sentence_ and isinstance(sentence_[0], Text) and sentence_[0].value:
+        first = sentence_[0].value
+        return (Text(first[0].upper() + first[1:]), *sentence_[1:])
+    return sentence_
+
+
+def plain(sentence_: Sentence) -> str:
+    """The sentence as plain text with code in backticks (for logs and tests)."""
+    return "".join(
+        segment.value if isinstance(segment, Text) else f"`{segment.value}`"
+        for segment in sentence_
+    )

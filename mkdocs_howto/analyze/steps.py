@@ -1,0 +1,366 @@
+"""The step narrator: one step per statement of a body, each with a specific verb and its lines.
+
+Compound statements (`if`, loops, `with`, `try`, `match`) carry their body as nested steps. A
+comment line right above a statement becomes that step's title: it is the author's intent.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping, Sequence
+
+from mkdocs_howto.analyze.calls import CallDescriber
+from mkdocs_howto.analyze.sentences import code_list, join, sentence, unparse
+from mkdocs_howto.facts import Sentence, Step, Text
+
+Visitor = Callable[[ast.stmt], Step | None]
+
+
+class StepNarrator:
+    """Narrate the statements of a function or class body as ordered steps."""
+
+    def __init__(
+        self,
+        comments: Mapping[int, str] | None = None,
+        extra_calls: Mapping[str, str] | None = None,
+    ) -> None:
+        self.comments = comments or {}
+        self.calls = CallDescriber(extra_calls)
+
+    def narrate(self, body: Sequence[ast.stmt]) -> tuple[Step, ...]:
+        """Steps for a block of statements, skipping a leading docstring."""
+        statements = list(body)
+        if statements and _is_docstring(statements[0]):
+            statements = statements[1:]
+        steps = (self.step(statement) for statement in statements)
+        return tuple(step for step in steps if step is not None)
+
+    def step(self, node: ast.stmt) -> Step | None:
+        visitor: Visitor = getattr(self, f"visit_{type(node).__name__}", self.visit_default)
+        step = visitor(node)
+        if step is not None and step.title is None:
+            title = self._comment_above(node)
+            if title:
+                step = Step(step.sentence, step.lineno, step.endlineno, step.children, title)
+        return step
+
+    def _comment_above(self, node: ast.stmt) -> str | None:
+        first = node.lineno
+        decorators = getattr(node, "decorator_list", None)
+        if decorators:
+            first = min(first, *(d.lineno for d in decorators))
+        return self.comments.get(first - 1)
+
+    def _make(self, node: ast.stmt, text: Sentence, children: tuple[Step, ...] = ()) -> Step:
+        return Step(text, node.lineno, node.end_lineno or node.lineno, children)
+
+    # Expressions that do something -------------------------------------------------------
+
+    def expression(self, node: ast.expr) -> Sentence:
+        """A sentence for an expression evaluated for its effect or its value."""
+        if isinstance(node, ast.Await):
+            return join(self.expression(node.value), sentence(" (awaited)"))
+        if isinstance(node, ast.Call):
+            return self.calls.describe(node)
+        if isinstance(node, ast.Yield):
+            if node.value is None:
+                return sentence("Yields control without a value")
+            return sentence("Yields {value}", value=unparse(node.value))
+        if isinstance(node, ast.YieldFrom):
+            return sentence("Yields every item of {value}", value=unparse(node.value))
+        if isinstance(node, ast.NamedExpr):
+            return sentence(
+                "Computes {value} and binds it to {name}",
+                value=unparse(node.value),
+                name=unparse(node.target),
+            )
+        return sentence("Evaluates {expr}", expr=unparse(node))
+
+    def value_into(self, value: ast.expr, targets: str) -> Sentence:
+        """A sentence for computing `value` and storing it in `targets`."""
+        if isinstance(value, ast.Dict):
+            keys = [unparse(key, 30) for key in value.keys if key is not None]
+            if keys:
+                return join(
+                    sentence("Builds the {t} dictionary (", t=targets),
+                    code_list(keys[:6] + (["…"] if len(keys) > 6 else [])),
+                    (Text(")"),),
+                )
+            return sentence("Creates an empty dictionary {t}", t=targets)
+        if isinstance(value, ast.List | ast.Tuple | ast.Set) and not value.elts:
+            kind = type(value).__name__.lower()
+            return sentence(f"Creates an empty {kind} {{t}}", t=targets)
+        if isinstance(value, ast.List | ast.Tuple | ast.Set):
+            kind = type(value).__name__.lower()
+            return sentence(f"Builds the {kind} {{t}} from {{v}}", t=targets, v=unparse(value))
+        if isinstance(value, ast.JoinedStr):
+            return sentence("Builds the string {t} from {v}", t=targets, v=unparse(value))
+        if isinstance(value, ast.Constant):
+            return sentence("Sets {t} to {v}", t=targets, v=unparse(value))
+        if isinstance(value, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+            return sentence("Collects {v} into {t}", t=targets, v=unparse(value))
+        if isinstance(value, ast.Lambda):
+            return sentence("Defines {t} as the function {v}", t=targets, v=unparse(value))
+        if isinstance(value, ast.Call | ast.Await):
+            return join(
+                self.expression(value), sentence(" and stores the result in {t}", t=targets)
+            )
+        call = _innermost_call(value)
+        if call is not None:  # `uuid.uuid4().hex[:12]`: the call is the action
+            return join(
+                self.calls.describe(call),
+                sentence(", takes {v} and stores it in {t}", t=targets, v=unparse(value)),
+            )
+        if isinstance(value, ast.Name | ast.Attribute | ast.Subscript):
+            return sentence("Reads {v} into {t}", t=targets, v=unparse(value))
+        if isinstance(value, ast.IfExp):
+            return sentence("Chooses {v} and stores it in {t}", t=targets, v=unparse(value))
+        return sentence("Computes {v} and stores it in {t}", t=targets, v=unparse(value))
+
+    # Simple statements ----------------------------------------------------------------
+
+    def visit_Expr(self, node: ast.Expr) -> Step | None:
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            return None  # a bare string: documentation, not an action
+        if isinstance(node.value, ast.Constant) and node.value.value is Ellipsis:
+            return self._make(node, sentence("Declares no body ({v}): a stub", v="..."))
+        return self._make(node, self.expression(node.value))
+
+    def visit_Assign(self, node: ast.Assign) -> Step:
+        targets = " = ".join(unparse(target, 40) for target in node.targets)
+        return self._make(node, self.value_into(node.value, targets))
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> Step:
+        target = unparse(node.target, 40)
+        if node.value is None:
+            return self._make(
+                node, sentence("Declares {t} as {a}", t=target, a=unparse(node.annotation))
+            )
+        return self._make(node, self.value_into(node.value, target))
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> Step:
+        verbs = {
+            ast.Add: "Adds {v} to {t}",
+            ast.Sub: "Subtracts {v} from {t}",
+            ast.Mult: "Multiplies {t} by {v}",
+            ast.Div: "Divides {t} by {v}",
+        }
+        template = verbs.get(type(node.op), "Updates {t} with {code}")
+        return self._make(
+            node,
+            sentence(
+                template, t=unparse(node.target, 40), v=unparse(node.value), code=unparse(node)
+            ),
+        )
+
+    def visit_Return(self, node: ast.Return) -> Step:
+        if node.value is None:
+            return self._make(node, sentence("Returns without a value"))
+        return self._make(node, sentence("Returns {v}", v=unparse(node.value)))
+
+    def visit_Raise(self, node: ast.Raise) -> Step:
+        if node.exc is None:
+            return self._make(node, sentence("Re-raises the exception being handled"))
+        exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        text = sentence("Raises {e}", e=unparse(exc, 40))
+        if isinstance(node.exc, ast.Call) and node.exc.args:
+            text = join(text, sentence(" with {m}", m=unparse(node.exc.args[0])))
+        return self._make(node, text)
+
+    def visit_Assert(self, node: ast.Assert) -> Step:
+        return self._make(node, sentence("Asserts that {c}", c=unparse(node.test)))
+
+    def visit_Delete(self, node: ast.Delete) -> Step:
+        return self._make(
+            node, join(sentence("Deletes "), code_list([unparse(t, 40) for t in node.targets]))
+        )
+
+    def visit_Pass(self, node: ast.Pass) -> Step:
+        return self._make(node, sentence("Takes no action ({p})", p="pass"))
+
+    def visit_Break(self, node: ast.Break) -> Step:
+        return self._make(node, sentence("Stops the loop ({b})", b="break"))
+
+    def visit_Continue(self, node: ast.Continue) -> Step:
+        return self._make(node, sentence("Skips to the next iteration ({c})", c="continue"))
+
+    def visit_Global(self, node: ast.Global) -> Step:
+        return self._make(
+            node,
+            join(
+                sentence("Declares "),
+                code_list(node.names),
+                sentence(" as module-level (global) names"),
+            ),
+        )
+
+    def visit_Nonlocal(self, node: ast.Nonlocal) -> Step:
+        return self._make(
+            node,
+            join(
+                sentence("Declares "),
+                code_list(node.names),
+                sentence(" as names of the enclosing function"),
+            ),
+        )
+
+    def visit_Import(self, node: ast.Import) -> Step:
+        names = [alias.name for alias in node.names]
+        return self._make(node, join(sentence("Imports "), code_list(names)))
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> Step:
+        names = [alias.name for alias in node.names]
+        module = "." * node.level + (node.module or "")
+        return self._make(
+            node, join(sentence("Imports "), code_list(names), sentence(" from {m}", m=module))
+        )
+
+    def visit_default(self, node: ast.stmt) -> Step:
+        return self._make(node, sentence("Runs {code}", code=unparse(node)))
+
+    # Definitions ------------------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Step:
+        kind = "async function" if isinstance(node, ast.AsyncFunctionDef) else "function"
+        text = sentence(
+            f"Defines the nested {kind} {{sig}}", sig=f"{node.name}({unparse(node.args, 40)})"
+        )
+        docstring = ast.get_docstring(node)
+        if docstring:
+            text = join(text, (Text(": " + docstring.strip().splitlines()[0]),))
+        return self._make(node, text, self.narrate(node.body))
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> Step:
+        return self._make(node, sentence("Defines the nested class {n}", n=node.name))
+
+    # Compound statements -------------------------------------------------------------------
+
+    def visit_If(self, node: ast.If) -> Step:
+        children = list(self.narrate(node.body))
+        orelse = node.orelse
+        while orelse:
+            if len(orelse) == 1 and isinstance(orelse[0], ast.If):
+                branch = orelse[0]
+                children.append(
+                    self._make(
+                        branch,
+                        sentence("Otherwise, when {c}:", c=unparse(branch.test)),
+                        self.narrate(branch.body),
+                    )
+                )
+                orelse = branch.orelse
+            else:
+                first, last = orelse[0], orelse[-1]
+                children.append(
+                    Step(
+                        sentence("Otherwise:"),
+                        first.lineno,
+                        last.end_lineno or last.lineno,
+                        self.narrate(orelse),
+                    )
+                )
+                break
+        return self._make(
+            node, sentence("Checks whether {c}:", c=unparse(node.test)), tuple(children)
+        )
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> Step:
+        how = "asynchronously " if isinstance(node, ast.AsyncFor) else ""
+        text = sentence(
+            f"Iterates {how}over {{i}}, one {{t}} at a time:",
+            i=unparse(node.iter),
+            t=unparse(node.target, 30),
+        )
+        children = self.narrate(node.body)
+        if node.orelse:
+            children += (
+                self._block(node.orelse, sentence("When the loop ends without {b}:", b="break")),
+            )
+        return self._make(node, text, children)
+
+    visit_AsyncFor = visit_For
+
+    def visit_While(self, node: ast.While) -> Step:
+        return self._make(
+            node, sentence("Repeats while {c}:", c=unparse(node.test)), self.narrate(node.body)
+        )
+
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> Step:
+        how = "asynchronously " if isinstance(node, ast.AsyncWith) else ""
+        items = [
+            unparse(item.context_expr, 50)
+            + (f" as {unparse(item.optional_vars, 20)}" if item.optional_vars else "")
+            for item in node.items
+        ]
+        text = join(sentence(f"Enters {how}the context "), code_list(items), (Text(":"),))
+        return self._make(node, text, self.narrate(node.body))
+
+    visit_AsyncWith = visit_With
+
+    def visit_Try(self, node: ast.Try) -> Step:
+        children = list(self.narrate(node.body))
+        for handler in node.handlers:
+            caught = unparse(handler.type, 40) if handler.type else "any exception"
+            text = (
+                sentence("When {e} is raised:", e=caught)
+                if handler.type
+                else sentence("When any exception is raised:")
+            )
+            children.append(self._make(handler, text, self.narrate(handler.body)))  # type: ignore[arg-type]
+        if node.orelse:
+            children.append(self._block(node.orelse, sentence("When nothing was raised:")))
+        if node.finalbody:
+            children.append(self._block(node.finalbody, sentence("Finally, in every case:")))
+        return self._make(node, sentence("Tries the following, catching errors:"), tuple(children))
+
+    visit_TryStar = visit_Try
+
+    def visit_Match(self, node: ast.Match) -> Step:
+        cases = tuple(
+            Step(
+                sentence("Case {p}:", p=unparse(case.pattern, 40)),
+                case.pattern.lineno,
+                case.body[-1].end_lineno or case.pattern.lineno,
+                self.narrate(case.body),
+            )
+            for case in node.cases
+        )
+        return self._make(
+            node, sentence("Matches {s} against its cases:", s=unparse(node.subject)), cases
+        )
+
+    def _block(self, body: list[ast.stmt], text: Sentence) -> Step:
+        return Step(
+            text, body[0].lineno, body[-1].end_lineno or body[-1].lineno, self.narrate(body)
+        )
+
+
+def _innermost_call(node: ast.expr) -> ast.Call | None:
+    """The call at the root of an attribute / subscript chain, as in `f(x).attr[0]`."""
+    while isinstance(node, ast.Attribute | ast.Subscript):
+        node = node.value
+        if isinstance(node, ast.Call):
+            return node
+    return None
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )
+
+
+def comment_lines(source: str, first_lineno: int) -> dict[int, str]:
+    """Map line numbers of whole-line comments to their text (without `#`)."""
+    comments = {}
+    for offset, line in enumerate(source.splitlines()):
+        stripped = line.strip()
+        if stripped.startswith("#") and not stripped.startswith("#!"):
+            text = stripped.lstrip("#").strip()
+            if text and not text.lower().startswith(("type:", "noqa", "pragma", "fmt:")):
+                comments[first_lineno + offset] = text
+    return comments

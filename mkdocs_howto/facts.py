@@ -1,0 +1,176 @@
+"""Plain data passed between stages: what analysis found, what rendering shows.
+
+Nothing here knows about Griffe, MkDocs or Markdown. Text that comes from user code is kept
+apart from prose (`Code` vs `Text`) so the renderer can fence or escape it; a `Sentence` is a
+tuple of both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Text:
+    """Prose written by the analyzer; escaped for Markdown when rendered."""
+
+    value: str
+
+
+@dataclass(frozen=True)
+class Code:
+    """A name, literal or expression copied from user code; rendered as a code span."""
+
+    value: str
+
+
+Segment = Text | Code
+Sentence = tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One action the code performs, with the lines it spans and its nested actions."""
+
+    sentence: Sentence
+    lineno: int
+    endlineno: int
+    children: tuple[Step, ...] = ()
+    title: str | None = None
+    """An author's comment that names this step or phase (`# Open a subscription`)."""
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A titled group of steps: a method of a class, or the class attributes."""
+
+    title: Sentence
+    anchor: str | None
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter, from the signature, with the docstring's description if any."""
+
+    name: str
+    kind: str
+    annotation: str | None
+    default: str | None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class DocItem:
+    """A row of a returns / yields / raises table."""
+
+    name: str
+    annotation: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class Description:
+    """What the object does: from its docstring, or built from its structure."""
+
+    summary: str
+    """Markdown from the docstring, or analyzer prose when `from_docstring` is false."""
+    body: str
+    from_docstring: bool
+    params: tuple[Param, ...] = ()
+    returns: tuple[DocItem, ...] = ()
+    yields: tuple[DocItem, ...] = ()
+    raises: tuple[DocItem, ...] = ()
+    structure: tuple[Sentence, ...] = ()
+    """Facts read from the code: bases, decorators, async / generator, what it returns."""
+
+
+ExampleOrigin = Literal["docstring", "signature"]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A usage snippet, where it came from, and whether it passed the checks."""
+
+    code: str
+    origin: ExampleOrigin
+    verified: bool
+    problems: tuple[str, ...] = ()
+    language: str = "python"
+
+
+@dataclass(frozen=True)
+class Member:
+    """A public method or property shown inside its class's page."""
+
+    name: str
+    anchor: str
+    kind: str
+    signature: str
+    summary: str
+    lineno: int | None
+    endlineno: int | None
+    steps: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A class attribute or dataclass field: name, type, value."""
+
+    name: str
+    annotation: str | None
+    value: str | None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the object is defined and its code."""
+
+    relative_path: str
+    lineno: int
+    endlineno: int
+    code: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class HowTo:
+    """Everything one how-to page shows about one public class or function."""
+
+    name: str
+    public_path: str
+    canonical_path: str
+    kind: str
+    """Human kind: "class", "function", "async function", "generator", "async generator"…"""
+    signature: str
+    description: Description
+    steps: tuple[Step, ...]
+    phases: tuple[Phase, ...]
+    example: Example
+    source: Source | None
+    members: tuple[Member, ...] = ()
+    attributes: tuple[Attribute, ...] = ()
+    bases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """A line of a package or module index page."""
+
+    name: str
+    kind: str
+    summary: str
+    url: str
+    """Relative URL from the index page to the object's page (a Markdown file path)."""
+
+
+@dataclass(frozen=True)
+class ModuleIndex:
+    """An index page for a package or module."""
+
+    path: str
+    summary: str
+    objects: tuple[IndexEntry, ...] = ()
+    submodules: tuple[IndexEntry, ...] = ()

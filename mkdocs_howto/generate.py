@@ -1,0 +1,136 @@
+"""The pipeline without MkDocs: load → analyze → plan pages → render Markdown."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import griffe
+
+from mkdocs_howto.analyze import AnalyzeOptions, Analyzer
+from mkdocs_howto.analyze.description import parse_docstring
+from mkdocs_howto.analyze.verify import Resolver
+from mkdocs_howto.errors import Problem
+from mkdocs_howto.facts import HowTo, IndexEntry, ModuleIndex
+from mkdocs_howto.load import LoadedApi, LoadOptions, PublicModule, load_api
+from mkdocs_howto.pages import SitePlan, plan_site, relative_link
+from mkdocs_howto.render import Renderer, RenderOptions
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    load: LoadOptions
+    analyze: AnalyzeOptions
+    render: RenderOptions
+    output_dir: str = "howto"
+
+
+@dataclass
+class GeneratedSite:
+    """Markdown per page URI, the nav section, and what happened on the way."""
+
+    pages: dict[str, str]
+    plan: SitePlan
+    problems: list[Problem]
+    source_dirs: list[Path]
+    timings: dict[str, float] = field(default_factory=dict)
+    stats: Counter[str] = field(default_factory=Counter)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def generate_site(options: SiteOptions, renderer: Renderer | None = None) -> GeneratedSite:
+    """Build every page's Markdown; `renderer` is reused when given (templates compile once)."""
+    timings: dict[str, float] = {}
+    with _timed(timings, "load"):
+        api = load_api(options.load)
+        plan = plan_site(api, options.output_dir)
+    analyzer = Analyzer(options.analyze, _resolver(api))
+    renderer = renderer or Renderer(options.render)
+    pages: dict[str, str] = {}
+    stats: Counter[str] = Counter()
+    howtos: dict[str, HowTo] = {}
+    for item in api.objects:
+        with _timed(timings, "analyze"):
+            howto = analyzer.analyze(item)
+        with _timed(timings, "render"):
+            pages[plan.object_pages[item.public_path]] = renderer.render_howto(howto)
+        howtos[item.public_path] = howto
+        stats[howto.kind] += 1
+        stats[f"example from {howto.example.origin}"] += 1
+        stats["example verified" if howto.example.verified else "example failed"] += 1
+    problems = list(api.problems)
+    problems += [
+        Problem(
+            h.source.relative_path if h.source else h.public_path,
+            h.source.lineno if h.source else 1,
+            f"usage example of '{h.public_path}' failed its check: {problem}",
+        )
+        for h in howtos.values()
+        for problem in h.example.problems
+    ]
+    with _timed(timings, "render"):
+        for module in api.modules:
+            uri = plan.index_pages[module.path]
+            pages[uri] = renderer.render_index(_module_index(module, uri, plan, howtos))
+    return GeneratedSite(pages, plan, problems, api.source_dirs(), timings, stats)
+
+
+def _module_index(
+    module: PublicModule, uri: str, plan: SitePlan, howtos: dict[str, HowTo]
+) -> ModuleIndex:
+    objects = tuple(
+        IndexEntry(
+            obj.name,
+            howtos[obj.public_path].kind,
+            howtos[obj.public_path].description.summary.split("\n")[0],
+            relative_link(uri, plan.object_pages[obj.public_path]),
+        )
+        for obj in module.objects
+    )
+    submodules = tuple(
+        IndexEntry(
+            path,
+            "module",
+            _summary(path, module.module),
+            relative_link(uri, plan.index_pages[path]),
+        )
+        for path in module.submodules
+        if path in plan.index_pages
+    )
+    return ModuleIndex(module.path, parse_docstring(module.module).summary, objects, submodules)
+
+
+def _summary(path: str, parent: griffe.Module) -> str:
+    sub = parent.members.get(path.rsplit(".", 1)[-1])
+    return parse_docstring(sub).summary if isinstance(sub, griffe.Module) else ""
+
+
+def _resolver(api: LoadedApi) -> Resolver:
+    roots = {root.path: root for root in api.roots}
+
+    def resolves(path: str) -> bool:
+        head, _, rest = path.partition(".")
+        root = roots.get(head)
+        if root is None:
+            return False
+        if not rest:
+            return True
+        try:
+            root[rest]
+        except (KeyError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+            return False
+        return True
+
+    return resolves

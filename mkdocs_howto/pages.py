@@ -1,0 +1,159 @@
+"""Where each page goes: source URIs, unique on case-insensitive file systems, and the nav.
+
+Pure functions over the loaded API; the plugin turns the result into MkDocs files and nav.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import griffe
+
+from mkdocs_howto.load import LoadedApi, PublicModule, PublicObject
+
+NavItem = Any  # str | dict[str, list[NavItem] | str], as in `mkdocs.yml`'s `nav:`
+
+
+@dataclass
+class SitePlan:
+    """The URI of every generated page and the nav section that lists them."""
+
+    object_pages: dict[str, str] = field(default_factory=dict)
+    """Public path -> src URI of its page."""
+    index_pages: dict[str, str] = field(default_factory=dict)
+    """Module path -> src URI of its index page."""
+    nav: list[NavItem] = field(default_factory=list)
+
+
+def plan_site(api: LoadedApi, output_dir: str) -> SitePlan:
+    plan = SitePlan()
+    children: dict[str, list[PublicModule]] = defaultdict(list)
+    for module in api.modules:
+        plan.index_pages[module.path] = _index_uri(output_dir, module.path)
+        parent = module.path.rpartition(".")[0]
+        children[parent].append(module)
+    for module in api.modules:
+        reserved = {"index"} | {sub.rsplit(".", 1)[-1].casefold() for sub in module.submodules}
+        folder = posixpath.dirname(plan.index_pages[module.path])
+        for obj, slug in _unique_slugs(module.objects, reserved):
+            plan.object_pages[obj.public_path] = f"{folder}/{slug}.md"
+    roots = [
+        module
+        for module in api.modules
+        if "." not in module.path or module.path.rpartition(".")[0] not in plan.index_pages
+    ]
+    plan.nav = [_nav_section(module, children, plan) for module in roots]
+    return plan
+
+
+def _index_uri(output_dir: str, module_path: str) -> str:
+    return posixpath.join(output_dir, *module_path.split("."), "index.md")
+
+
+def _unique_slugs(
+    objects: Iterable[PublicObject], reserved: set[str]
+) -> list[tuple[PublicObject, str]]:
+    """A file name per object, distinct from its siblings when case is ignored.
+
+    `Option` and `option` in one module would overwrite each other on macOS and Windows, and an
+    object named `index` would replace the module's index page: both get a kind suffix.
+    """
+    objects = list(objects)
+    groups: dict[str, int] = defaultdict(int)
+    for obj in objects:
+        groups[obj.name.casefold()] += 1
+    taken = set(reserved)
+    result = []
+    for obj in objects:
+        slug = obj.name
+        if groups[slug.casefold()] > 1 or slug.casefold() in reserved:
+            slug = f"{obj.name}-{'class' if isinstance(obj.obj, griffe.Class) else 'function'}"
+        base, counter = slug, 2
+        while slug.casefold() in taken:
+            slug, counter = f"{base}-{counter}", counter + 1
+        taken.add(slug.casefold())
+        result.append((obj, slug))
+    return result
+
+
+def _nav_section(
+    module: PublicModule, children: dict[str, list[PublicModule]], plan: SitePlan
+) -> NavItem:
+    items: list[NavItem] = [plan.index_pages[module.path]]
+    items += [{obj.name: plan.object_pages[obj.public_path]} for obj in module.objects]
+    items += [_nav_section(sub, children, plan) for sub in children[module.path]]
+    return {module.path: items}
+
+
+def merge_nav(
+    user_nav: list[NavItem] | None,
+    others: list[NavItem],
+    section: list[NavItem],
+    output_dir: str,
+    title: str,
+) -> list[NavItem]:
+    """The site's nav with the how-to section in it.
+
+    Without a user nav: the other pages as MkDocs would lay them out, then the section. With
+    one: an entry naming `output_dir` (`howto/` or `Guides: howto/`) is replaced by the section;
+    a nav that already lists pages under `output_dir` is the user's choice and left alone;
+    otherwise the section is appended.
+    """
+    if user_nav is None:
+        return [*others, {title: section}]
+    replaced, found = _replace_dir_entry(user_nav, output_dir, title, section)
+    if found:
+        return replaced
+    if _mentions(user_nav, output_dir):
+        return user_nav
+    return [*user_nav, {title: section}]
+
+
+def _is_dir_entry(value: object, output_dir: str) -> bool:
+    return isinstance(value, str) and value.strip("/") == output_dir.strip("/")
+
+
+def _replace_dir_entry(
+    items: list[NavItem], output_dir: str, title: str, section: list[NavItem]
+) -> tuple[list[NavItem], bool]:
+    result: list[NavItem] = []
+    found = False
+    for item in items:
+        if _is_dir_entry(item, output_dir):
+            result.append({title: section})
+            found = True
+        elif isinstance(item, dict):
+            new = {}
+            for key, value in item.items():
+                if _is_dir_entry(value, output_dir):
+                    new[key], found = section, True
+                elif isinstance(value, list):
+                    new[key], inner = _replace_dir_entry(value, output_dir, title, section)
+                    found |= inner
+                else:
+                    new[key] = value
+            result.append(new)
+        else:
+            result.append(item)
+    return result, found
+
+
+def _mentions(items: list[NavItem], output_dir: str) -> bool:
+    prefix = output_dir.strip("/") + "/"
+    for item in items:
+        values = item.values() if isinstance(item, dict) else [item]
+        for value in values:
+            if isinstance(value, str) and value.startswith(prefix):
+                return True
+            if isinstance(value, list) and _mentions(value, output_dir):
+                return True
+    return False
+
+
+def relative_link(from_uri: str, to_uri: str) -> str:
+    """A Markdown link from one page source to another; MkDocs resolves and checks it."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri))

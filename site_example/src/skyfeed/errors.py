@@ -1,0 +1,5 @@
+"""Errors raised by skyfeed."""
+
+
+class FeedError(RuntimeError):
+    """The feed refused a request or closed the stream."""
