@@ -99,6 +99,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
                 packages=frozenset(name.split(".")[0] for name in options.packages),
                 extra_calls=dict(options.lexicon),
                 repo_url=_blob_url(config.repo_url),
+                repo_root=_checkout_root(root),
             ),
             render=RenderOptions(
                 show_source=options.show_source,
@@ -161,6 +162,14 @@ def _line_anchors(config: MkDocsConfig) -> str | None:
     if settings.get("line_anchors"):
         return str(settings["line_anchors"])
     return "__codelineno" if settings.get("anchor_linenums") else None
+
+
+def _checkout_root(folder: Path) -> Path:
+    """The enclosing git checkout (where repository paths start), else `folder` itself."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
 
 
 def _blob_url(repo_url: str | None) -> str | None:

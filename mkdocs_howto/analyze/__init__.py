@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import griffe
 
@@ -43,7 +44,9 @@ class AnalyzeOptions:
     packages: frozenset[str]
     extra_calls: Mapping[str, str] = field(default_factory=dict)
     repo_url: str | None = None
-    """Base URL of the repository's files at a revision (`…/blob/main`), for source links."""
+    """Base URL of the repository's files at a revision (`…/blob/HEAD`), for source links."""
+    repo_root: Path | None = None
+    """The checkout's root folder: source paths in links are relative to it."""
 
 
 class Analyzer:
@@ -105,7 +108,7 @@ class Analyzer:
             ),
             source=self._source(cls),
             members=tuple(_member(method) for method in methods.values()),
-            attributes=_attributes(cls),
+            attributes=_attributes(cls, {param.name for param in init_params}),
             bases=tuple(str(base) for base in cls.bases),
         )
 
@@ -203,18 +206,19 @@ class Analyzer:
             code = obj.source
         except (OSError, ValueError):
             return None
-        relative = str(obj.relative_package_filepath)
-        url = None
-        if self.options.repo_url:
-            url = f"{self.options.repo_url}/{_repo_relative(obj)}#L{obj.lineno}-L{obj.endlineno}"
-        return Source(relative, obj.lineno, obj.endlineno, code, url)
+        relative = obj.relative_package_filepath.as_posix()
+        return Source(relative, obj.lineno, obj.endlineno, code, self._source_url(obj))
 
-
-def _repo_relative(obj: griffe.Object) -> str:
-    try:
-        return obj.relative_filepath.as_posix()
-    except ValueError:
-        return obj.relative_package_filepath.as_posix()
+    def _source_url(self, obj: griffe.Object) -> str | None:
+        """A link to the lines in the repository; None for files outside the checkout."""
+        root, base = self.options.repo_root, self.options.repo_url
+        if root is None or base is None or not isinstance(obj.filepath, Path):
+            return None
+        try:
+            in_repo = obj.filepath.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return None
+        return f"{base}/{in_repo}#L{obj.lineno}-L{obj.endlineno}"
 
 
 def _shape(node: object) -> FunctionShape:
@@ -252,7 +256,8 @@ def _member(method: griffe.Function) -> Member:
     )
 
 
-def _attributes(cls: griffe.Class) -> tuple[Attribute, ...]:
+def _attributes(cls: griffe.Class, params: set[str]) -> tuple[Attribute, ...]:
+    """Public attributes that are not constructor parameters (those have their own table)."""
     return tuple(
         Attribute(
             name,
@@ -261,7 +266,7 @@ def _attributes(cls: griffe.Class) -> tuple[Attribute, ...]:
             attr.docstring.value.split("\n\n")[0] if attr.docstring else "",
         )
         for name, attr in cls.attributes.items()
-        if not name.startswith("_") and not attr.is_alias
+        if not name.startswith("_") and not attr.is_alias and name not in params
     )
 
 

@@ -72,6 +72,8 @@ CALLS: dict[str, str] = {
     "httpx.Client": "Creates an {func} HTTP client",
     "httpx.AsyncClient": "Creates an {func} HTTP client",
     "open": "Opens the file {arg0}",
+    "field": "Declares a dataclass field with {args}",
+    "dataclasses.field": "Declares a dataclass field with {args}",
     "print": "Prints {args}",
     "input": "Prompts the user with {arg0} and reads a line",
     "len": "Counts the items of {arg0}",

@@ -111,7 +111,9 @@ class StepNarrator:
                 self.calls.describe(call),
                 sentence(", takes {v} and stores it in {t}", t=targets, v=unparse(value)),
             )
-        if isinstance(value, ast.Name | ast.Attribute | ast.Subscript):
+        if isinstance(value, ast.Name):
+            return sentence("Stores {v} in {t}", t=targets, v=unparse(value))
+        if isinstance(value, ast.Attribute | ast.Subscript):
             return sentence("Reads {v} into {t}", t=targets, v=unparse(value))
         if isinstance(value, ast.IfExp):
             return sentence("Chooses {v} and stores it in {t}", t=targets, v=unparse(value))
