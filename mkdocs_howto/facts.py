@@ -164,6 +164,8 @@ class IndexEntry:
     summary: str
     url: str
     """Relative URL from the index page to the object's page (a Markdown file path)."""
+    documented_in: str | None = None
+    """For a re-export: the module whose section documents the object."""
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,15 @@ def _module_index(
             relative_link(uri, plan.object_pages[obj.public_path]),
         )
         for obj in module.objects
+    ) + tuple(
+        IndexEntry(
+            name,
+            howtos[obj.public_path].kind,
+            howtos[obj.public_path].description.summary.split("\n")[0],
+            relative_link(uri, plan.object_pages[obj.public_path]),
+            documented_in=obj.module_path,
+        )
+        for name, obj in module.reexports
     )
     submodules = tuple(
         IndexEntry(

@@ -66,6 +66,8 @@ class PublicModule:
 
     module: griffe.Module
     objects: list[PublicObject] = field(default_factory=list)
+    reexports: list[tuple[str, PublicObject]] = field(default_factory=list)
+    """Objects documented elsewhere that this module also exports: (name here, object)."""
     submodules: list[str] = field(default_factory=list)
 
     @property
@@ -253,14 +255,16 @@ class _Selector:
             by_length = sorted(places, key=lambda place: (place[0].count("."), place[0]))
             home = next((p for p in places if p[0] == canonical), by_length[0])
             path, module = home
-            module.objects.append(
-                PublicObject(
-                    public_path=path,
-                    module_path=module.path,
-                    import_path=by_length[0][0],
-                    obj=self.targets[canonical],
-                )
+            documented = PublicObject(
+                public_path=path,
+                module_path=module.path,
+                import_path=by_length[0][0],
+                obj=self.targets[canonical],
             )
+            module.objects.append(documented)
+            for other_path, other in places:
+                if other is not module:
+                    other.reexports.append((other_path.rsplit(".", 1)[-1], documented))
 
 
 def _exports(module: griffe.Module) -> set[str] | None:
