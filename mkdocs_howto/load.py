@@ -27,7 +27,7 @@ DEFAULT_EXCLUDE = (
     "*.tests.*",
     "*.test",
     "*.test.*",
-    "*.test_*",
+    "*.test_*.*",
     "*.conftest",
 )
 
@@ -187,8 +187,13 @@ class _Selector:
         # canonical path -> [(public path, owning module)], in walk order
         self.candidates: dict[str, list[tuple[str, PublicModule]]] = {}
         self.targets: dict[str, Documentable] = {}
+        self.import_paths: dict[str, list[str]] = {}
+        self.seen_modules: set[str] = set()
 
     def walk(self, module: griffe.Module) -> Iterator[PublicModule]:
+        if module.path in self.seen_modules:
+            return  # `packages: [pkg, pkg.sub]`: `pkg.sub` was walked as part of `pkg`
+        self.seen_modules.add(module.path)
         public = PublicModule(module)
         yield public
         exports = _exports(module)
@@ -197,7 +202,7 @@ class _Selector:
             if member.is_alias:
                 self._consider_alias(public, name, member, exports)  # type: ignore[arg-type]
             elif member.is_module:
-                if not self._excluded(member.path):
+                if not self._module_excluded(member.path):
                     submodules.append(member)
             elif isinstance(member, Documentable) and self._exported(name, exports):
                 self._add(public, name, member)
@@ -217,7 +222,7 @@ class _Selector:
                 self.problems.append(
                     Problem(
                         str(public.module.filepath),
-                        alias.lineno or 1,
+                        getattr(alias, "alias_lineno", None) or 1,
                         f"'{name}' is exported by '{public.path}' but its target "
                         f"'{alias.target_path}' does not exist",
                     )
@@ -228,7 +233,11 @@ class _Selector:
         if not target.parent.is_module:
             return  # a nested class or a method: documented inside its class
         if exports is None and not self._excluded(target.parent.path):
-            return  # a plain import of something documented at its own module
+            # A plain import of something documented at its own module: not a second page,
+            # but `from pkg import Name` works, so it may shorten the examples' import.
+            if not name.startswith("_"):
+                self.import_paths.setdefault(target.path, []).append(f"{public.path}.{name}")
+            return
         if self._exported(name, exports):
             self._add(public, name, target)
 
@@ -236,6 +245,14 @@ class _Selector:
         if exports is not None:
             return name in exports
         return not name.startswith("_")
+
+    def _module_excluded(self, path: str) -> bool:
+        """A module is left out when a pattern matches it or everything inside it.
+
+        So `*.test_*.*` drops the module `pkg.test_io` without dropping a public function
+        `pkg.db.test_connection`.
+        """
+        return self._excluded(path) or self._excluded(f"{path}.\0")  # \0: no name part
 
     def _excluded(self, path: str) -> bool:
         return any(fnmatchcase(path, pattern) for pattern in self.options.exclude)
@@ -252,19 +269,24 @@ class _Selector:
     def assign_paths(self) -> None:
         """Document each object once: at its own module if public there, else shortest path."""
         for canonical, places in self.candidates.items():
-            by_length = sorted(places, key=lambda place: (place[0].count("."), place[0]))
+            by_length = sorted(places, key=_shortest)
             home = next((p for p in places if p[0] == canonical), by_length[0])
             path, module = home
+            imports = [place[0] for place in places] + self.import_paths.get(canonical, [])
             documented = PublicObject(
                 public_path=path,
                 module_path=module.path,
-                import_path=by_length[0][0],
+                import_path=min(imports, key=lambda path: (path.count("."), path)),
                 obj=self.targets[canonical],
             )
             module.objects.append(documented)
             for other_path, other in places:
                 if other is not module:
                     other.reexports.append((other_path.rsplit(".", 1)[-1], documented))
+
+
+def _shortest(place: tuple[str, PublicModule]) -> tuple[int, str]:
+    return place[0].count("."), place[0]
 
 
 def _exports(module: griffe.Module) -> set[str] | None:

@@ -19,10 +19,12 @@ from mkdocs_howto.errors import HowToError
 from mkdocs_howto.generate import GeneratedSite, SiteOptions, generate_site
 from mkdocs_howto.load import LoadOptions
 from mkdocs_howto.pages import merge_nav
-from mkdocs_howto.render import TEMPLATES, Renderer, RenderOptions
+from mkdocs_howto.render import Renderer, RenderOptions
 
 log = get_plugin_logger(__name__)
 
+#: The page template and stylesheet; MkDocs copies the theme folder's static files itself.
+THEME = Path(__file__).parent / "theme"
 CSS_URI = "assets/mkdocs-howto/howto.css"
 #: Markdown extensions the pages need, with the settings used when the user has none.
 EXTENSIONS: dict[str, dict[str, Any]] = {
@@ -71,7 +73,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         self.site = None
         root = Path(config.config_file_path or ".").resolve().parent
         custom_dir = config.theme.custom_dir
-        config.theme.dirs.insert(1 if custom_dir else 0, str(TEMPLATES))
+        config.theme.dirs.insert(1 if custom_dir else 0, str(THEME))
         config.extra_css.append(CSS_URI)
         _add_extensions(config)
         self.options = self._site_options(config, root)
@@ -123,12 +125,12 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             log.warning("%s", problem)
         others = [f.src_uri for f in files.documentation_pages()]
         for uri, content in site.pages.items():
+            if files.get_file_from_path(uri) is not None:
+                log.info("docs/%s is your own page: it replaces the generated one", uri)
+                continue
             page = File.generated(config, uri, content=content)
             page.edit_uri = None
             files.append(page)
-        files.append(
-            File.generated(config, CSS_URI, abs_src_path=str(TEMPLATES / "assets" / "howto.css"))
-        )
         config.nav = merge_nav(
             config.nav,
             nest_paths(others),  # type: ignore[no-untyped-call]
@@ -182,14 +184,17 @@ def _blob_url(repo_url: str | None) -> str | None:
 
 def _log_summary(site: GeneratedSite) -> None:
     stats, timings = site.stats, site.timings
+    objects = sum(count for kind, count in stats.items() if not kind.startswith("example"))
     log.info(
-        "%d pages: %s; examples: %d from docstrings, %d generated, %d verified, %d failed",
-        len(site.pages),
+        "%d object pages (%s) and %d index pages; examples: %d from docstrings, "
+        "%d generated, %d verified, %d failed",
+        objects,
         ", ".join(
             f"{count} {kind}"
             for kind, count in sorted(stats.items())
             if not kind.startswith("example")
         ),
+        len(site.pages) - objects,
         stats["example from docstring"],
         stats["example from signature"],
         stats["example verified"],

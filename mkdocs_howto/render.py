@@ -7,7 +7,6 @@ made by the analyzer through `do_text` (Markdown and HTML escaped).
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 _BACKTICKS = re.compile(r"`+")
 _FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})")
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]{}#|!])")
+_MARKED_SECTION = "<!"
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 def do_code(value: object) -> str:
@@ -29,10 +30,22 @@ def do_code(value: object) -> str:
     text = " ".join(str(value).split())
     if not text:
         return ""
+    if _MARKED_SECTION in text:
+        return _html_code(text)
     longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _html_code(text: str) -> str:
+    """Inline code as raw HTML with every special character escaped.
+
+    Python-Markdown scans raw HTML with `html.parser` before code spans are parsed, and that
+    parser fails an assertion on `<![` (a regex lookbehind like `(?<![\\w])`); an escaped
+    `<code>` element carries the same text past it.
+    """
+    return f"<code>{do_text(text)}</code>"
 
 
 def do_text(value: object) -> str:
@@ -59,16 +72,29 @@ def do_fence(code: str, language: str = "python", attributes: str = "") -> str:
 def do_docstring(value: str) -> str:
     """Docstring Markdown, with unclosed code fences closed so they cannot swallow the page."""
     open_fence: str | None = None
+    lines = []
     for line in value.splitlines():
         match = _FENCE_LINE.match(line)
-        if not match:
+        if match:
+            marker = match.group(1)
+            if open_fence is None:
+                open_fence = marker
+            elif marker[0] == open_fence[0] and len(marker) >= len(open_fence):
+                open_fence = None
+        elif open_fence is None and _MARKED_SECTION in line:
+            lines.append(_defuse_marked_sections(line))
             continue
-        marker = match.group(1)
-        if open_fence is None:
-            open_fence = marker
-        elif marker[0] == open_fence[0] and len(marker) >= len(open_fence):
-            open_fence = None
-    return value + (f"\n{open_fence}" if open_fence else "")
+        lines.append(line)
+    return "\n".join(lines) + (f"\n{open_fence}" if open_fence else "")
+
+
+def _defuse_marked_sections(line: str) -> str:
+    """Keep `<!` in prose and code spans away from `html.parser` (see `_html_code`)."""
+    line = _CODE_SPAN.sub(
+        lambda m: _html_code(m.group(2).strip()) if _MARKED_SECTION in m.group(2) else m.group(0),
+        line,
+    )
+    return line.replace("<![", "&lt;![")
 
 
 def do_anchor(value: str) -> str:
@@ -83,7 +109,7 @@ def do_anchor_link(label: str, anchor: str) -> str:
     escaped id (`__init__`) is linked with raw HTML, which it does not check.
     """
     if _needs_escape(anchor):
-        return f'<a href="#{anchor}"><code>{html.escape(label)}</code></a>'
+        return f'<a href="#{anchor}">{_html_code(label)}</a>'
     return f"[{do_code(label)}](#{anchor})"
 
 
@@ -93,7 +119,7 @@ def _needs_escape(anchor: str) -> bool:
 
 def do_cell(value: object) -> str:
     """Docstring text squeezed into one Markdown table cell."""
-    return " ".join(str(value).split()).replace("|", "\\|")
+    return _defuse_marked_sections(" ".join(str(value).split()).replace("|", "\\|"))
 
 
 def do_indent(value: str, width: int = 4) -> str:

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import griffe
 import pytest
 import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from mkdocs_howto.analyze import AnalyzeOptions
+from mkdocs_howto.analyze import AnalyzeOptions, Analyzer
+from mkdocs_howto.analyze.sentences import plain
+from mkdocs_howto.facts import HowTo, Step
 from mkdocs_howto.generate import GeneratedSite, SiteOptions, generate_site
 from mkdocs_howto.load import LoadedApi, LoadOptions, load_api
 from mkdocs_howto.render import RenderOptions
@@ -58,6 +62,68 @@ def generate(src: Path, *packages: str, **options: Any) -> GeneratedSite:
     )
 
 
+def analyze(src: Path, *packages: str, **options: Any) -> dict[str, HowTo]:
+    """The facts of every documented object, by public path, as the pages would show them."""
+    api = load(src, *packages, **options)
+    roots = {root.path: root for root in api.roots}
+
+    def resolves(path: str) -> bool:
+        head, _, rest = path.partition(".")
+        if head not in roots:
+            return False
+        try:
+            _ = roots[head][rest] if rest else roots[head]
+        except (KeyError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+            return False
+        return True
+
+    analyzer = Analyzer(
+        AnalyzeOptions(packages=frozenset(p.split(".")[0] for p in packages)), resolves
+    )
+    return {item.public_path: analyzer.analyze(item) for item in api.objects}
+
+
+@dataclass(frozen=True)
+class FlatStep:
+    """A step flattened for assertions: nesting depth, lines, title and plain sentence."""
+
+    depth: int
+    lineno: int
+    endlineno: int
+    title: str | None
+    text: str
+
+
+def flatten(steps: Iterable[Step], depth: int = 0) -> list[FlatStep]:
+    """Steps in reading order, children right after their parent."""
+    flat = []
+    for step in steps:
+        flat.append(FlatStep(depth, step.lineno, step.endlineno, step.title, plain(step.sentence)))
+        flat.extend(flatten(step.children, depth + 1))
+    return flat
+
+
+def line_of(src: Path, relative: str, needle: str) -> int:
+    """The 1-based number of the only line of `src/relative` that contains `needle`."""
+    lines = (src / relative).read_text(encoding="utf-8").splitlines()
+    found = [number for number, line in enumerate(lines, 1) if needle in line]
+    assert len(found) == 1, f"{needle!r} is on lines {found} of {relative}"
+    return found[0]
+
+
+def nav_labels(html: str) -> list[str]:
+    """The text of every link and section label in the primary navigation, in order."""
+    start = html.index('class="md-nav md-nav--primary"')
+    end = html.index('class="md-sidebar md-sidebar--secondary"', start)
+    labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', html[start:end], re.S)
+    return [re.sub(r"<[^>]+>", "", label).strip() for label in labels]
+
+
+def element_ids(html: str) -> list[str]:
+    """Every `id` attribute of the page, in document order (duplicates kept)."""
+    return re.findall(r'\bid="([^"]*)"', html)
+
+
 @dataclass
 class BuiltSite:
     """A site built by MkDocs' own `build` in a temporary folder."""
@@ -91,6 +157,16 @@ def build_site(
     for name, text in (docs or {"index.md": "# Home\n"}).items():
         (docs_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (docs_dir / name).write_text(text, encoding="utf-8")
+    config_file = write_config(root, plugin_options, extra_config)
+    site_dir = root / "site"
+    build(load_config(str(config_file), site_dir=str(site_dir), strict=strict))
+    return BuiltSite(root, site_dir)
+
+
+def write_config(
+    root: Path, plugin_options: dict[str, Any], extra_config: dict[str, Any] | None = None
+) -> Path:
+    """Write the `mkdocs.yml` used by `build_site` and return its path."""
     config: dict[str, Any] = {
         "site_name": "Test site",
         "theme": {"name": "material"},
@@ -99,9 +175,7 @@ def build_site(
     }
     config_file = root / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    site_dir = root / "site"
-    build(load_config(str(config_file), site_dir=str(site_dir), strict=strict))
-    return BuiltSite(root, site_dir)
+    return config_file
 
 
 @pytest.fixture

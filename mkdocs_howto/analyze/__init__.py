@@ -139,7 +139,8 @@ class Analyzer:
             else:
                 method_narrator = StepNarrator(method_parsed.comments, self.options.extra_calls)
                 steps = method_narrator.narrate(method_parsed.node.body)
-            phases.append(Phase(sentence("{sig}", sig=signature(method, name)), name, steps))
+            title = sentence("{sig}", sig=signature(method, name))
+            phases.append(Phase(title, method_anchor(name), steps))
         return tuple(phases)
 
     def _class_example(
@@ -181,12 +182,13 @@ class Analyzer:
             if "__enter__" in cls.all_members
             else None
         )
+        enum_member = _enum_member(cls)
         defaults = {
             name: str(attr.value)
             for name, attr in cls.attributes.items()
             if name.startswith("default_") and attr.value is not None
         }
-        target = ClassTarget(init_params, context, chosen, defaults)  # type: ignore[arg-type]
+        target = ClassTarget(init_params, context, chosen, defaults, enum_member)  # type: ignore[arg-type]
         return ExampleBuilder(item.import_path).for_class(target)
 
     def _example(self, docstring_examples: list[str], generated: str) -> Example:
@@ -238,6 +240,29 @@ def _methods(cls: griffe.Class) -> dict[str, griffe.Function]:
     }
 
 
+_ENUM_BASES = ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag")
+
+
+def _enum_member(cls: griffe.Class) -> str | None:
+    """The first member of an enumeration class; None for other classes."""
+    if not any(str(base).rsplit(".", 1)[-1] in _ENUM_BASES for base in cls.bases):
+        return None
+    return next(
+        (name for name, attr in cls.attributes.items() if not name.startswith("_")),
+        None,
+    )
+
+
+#: Section ids of a page; a method with one of these names gets a suffixed anchor.
+SECTION_IDS = frozenset(
+    {"description", "execution-steps", "usage-example", "source", "class-attributes"}
+)
+
+
+def method_anchor(name: str) -> str:
+    return f"{name}-method" if name in SECTION_IDS else name
+
+
 def _member(method: griffe.Function) -> Member:
     docstring = parse_docstring(method)
     kind = (
@@ -247,7 +272,7 @@ def _member(method: griffe.Function) -> Member:
     )
     return Member(
         method.name,
-        method.name,
+        method_anchor(method.name),
         kind,
         signature(method, method.name),
         docstring.summary,

@@ -7,6 +7,8 @@ generators with `for` / `async for`.
 
 from __future__ import annotations
 
+import builtins
+import keyword
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -53,6 +55,8 @@ class ClassTarget:
     method: Callable_ | None = None
     defaults: dict[str, str] = field(default_factory=dict)
     """Class attributes named `default_<param>` and their values."""
+    enum_member: str | None = None
+    """For an `Enum`: the member the example picks (enums are not instantiated)."""
 
 
 class ExampleBuilder:
@@ -68,6 +72,11 @@ class ExampleBuilder:
         return self._assemble(body)
 
     def for_class(self, target: ClassTarget) -> str:
+        if target.enum_member is not None:
+            var = _snake(self.name)
+            return self._assemble(
+                [f"{var} = {self.name}.{target.enum_member}", f"print({var}.name, {var}.value)"]
+            )
         instance = f"{self.name}({self._args(target.init_params, target.defaults)})"
         var = _snake(self.name)
         method = target.method
@@ -145,6 +154,10 @@ class ExampleBuilder:
             return "..."  # an object we cannot build honestly: the reader fills it in
         return template.format(name=name)
 
+    def _entry_point(self) -> str:
+        """`main`, unless the documented object is itself called `main`."""
+        return "run_example" if self.name == "main" else "main"
+
     def _assemble(self, body: list[str]) -> str:
         imports = sorted(self.imports)
         if self.needs_async:
@@ -154,11 +167,11 @@ class ExampleBuilder:
                 *imports,
                 "",
                 "",
-                "async def main() -> None:",
+                f"async def {self._entry_point()}() -> None:",
                 *_indent(body),
                 "",
                 "",
-                "asyncio.run(main())",
+                f"asyncio.run({self._entry_point()}())",
             ]
         else:
             lines = [*imports, "", *body]
@@ -177,9 +190,12 @@ def _indent(lines: list[str]) -> list[str]:
 
 
 def _snake(name: str) -> str:
+    """`HTTPClient` → `http_client`; never a keyword or a builtin (`Lambda` → `lambda_`)."""
     words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name)
     snake = words.lower().strip("_") or "obj"
-    return f"{snake}_" if snake in ("class", "def", "type", "list", "dict", "object") else snake
+    if keyword.iskeyword(snake) or keyword.issoftkeyword(snake) or hasattr(builtins, snake):
+        return f"{snake}_"
+    return snake
 
 
 def doctest_source(text: str) -> str | None:

@@ -245,10 +245,12 @@ class StepNarrator:
         while orelse:
             if len(orelse) == 1 and isinstance(orelse[0], ast.If):
                 branch = orelse[0]
+                end = branch.body[-1].end_lineno or branch.lineno
                 children.append(
-                    self._make(
-                        branch,
+                    Step(
                         sentence("Otherwise, when {c}:", c=unparse(branch.test)),
+                        branch.lineno,
+                        end,
                         self.narrate(branch.body),
                     )
                 )

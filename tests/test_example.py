@@ -1,0 +1,395 @@
+"""Usage Example: the docstring's own example when there is one, else a runnable snippet."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import analyze, generate
+
+from mkdocs_howto.facts import HowTo
+
+Package = Callable[[dict[str, str]], Path]
+
+
+def examples(package: Package, files: dict[str, str]) -> dict[str, HowTo]:
+    return analyze(package(files), "pkg")
+
+
+def snippet(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+FEED = """
+class Feed:
+    @classmethod
+    async def readings(cls, station: str, *, units: str = "metric", timeout: float = 10.0):
+        yield station
+
+    def url_for(self, station: str) -> str:
+        return station
+"""
+
+
+def test_classmethod_async_generator_is_consumed_with_async_for(package: Package) -> None:
+    howto = examples(
+        package, {"pkg/__init__.py": "from pkg._feed import Feed\n", "pkg/_feed.py": FEED}
+    )
+    assert howto["pkg.Feed"].example.origin == "signature"
+    assert howto["pkg.Feed"].example.code == snippet(
+        """
+        import asyncio
+
+        from pkg import Feed
+
+
+        async def main() -> None:
+            async for item in Feed.readings(station="station"):
+                print(item)
+
+
+        asyncio.run(main())
+        """
+    )
+
+
+def test_instance_method_is_called_on_an_instance_built_with_required_args(
+    package: Package,
+) -> None:
+    code = """
+    from pathlib import Path
+
+
+    class Client:
+        def __init__(self, base_url: str, retries: int = 3, *, token: str | None) -> None:
+            self.base_url = base_url
+
+        def fetch(self, path: Path, count: int) -> bytes:
+            return b""
+    """
+    howto = examples(package, {"pkg/__init__.py": "", "pkg/client.py": code})
+    assert howto["pkg.client.Client"].example.code == snippet(
+        """
+        from pathlib import Path
+        from pkg.client import Client
+
+        client = Client(base_url="base_url", token="token")
+        result = client.fetch(path=Path("path.txt"), count=1)
+        print(result)
+        """
+    )
+
+
+def test_dataclass_is_built_from_its_required_fields(package: Package) -> None:
+    models = """
+    from dataclasses import dataclass, field
+
+
+    @dataclass(frozen=True)
+    class Point:
+        x: float
+        y: float
+        label: str = "origin"
+        tags: list[str] = field(default_factory=list)
+    """
+    howto = examples(
+        package,
+        {
+            "pkg/__init__.py": "from pkg.models import Point\n\n__all__ = ['Point']\n",
+            "pkg/models.py": models,
+        },
+    )
+    point = howto["pkg.models.Point"]
+    assert point.kind == "dataclass"
+    assert (
+        point.example.code == "from pkg import Point\n\npoint = Point(x=1.0, y=1.0)\nprint(point)\n"
+    )
+
+
+def test_context_manager_class_is_used_in_a_with_block(package: Package) -> None:
+    code = """
+    class Session:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+        def record(self, station: str) -> int:
+            return 1
+
+
+    class Stream:
+        async def __aenter__(self):
+            return self
+
+        async def __aexit__(self, *exc):
+            return None
+
+        async def pull(self) -> bytes:
+            return b""
+    """
+    howto = examples(package, {"pkg/__init__.py": code})
+    assert howto["pkg.Session"].example.code == snippet(
+        """
+        from pkg import Session
+
+        with Session(name="name") as session:
+            result = session.record(station="station")
+            print(result)
+        """
+    )
+    assert howto["pkg.Stream"].example.code == snippet(
+        """
+        import asyncio
+
+        from pkg import Stream
+
+
+        async def main() -> None:
+            async with Stream() as stream:
+                result = await stream.pull()
+                print(result)
+
+
+        asyncio.run(main())
+        """
+    )
+
+
+def test_functions_are_called_as_their_shape_requires(package: Package) -> None:
+    code = """
+    from collections.abc import Iterator
+
+
+    def total(prices: list[float], /, rate: float = 0.2) -> float:
+        return sum(prices)
+
+
+    def batches(items: list[int], size: int) -> Iterator[list[int]]:
+        yield items
+
+
+    async def fetch(url: str) -> bytes:
+        return b""
+
+
+    def reset() -> None:
+        pass
+    """
+    howto = examples(package, {"pkg/__init__.py": code})
+    assert howto["pkg.total"].example.code == (
+        "from pkg import total\n\nresult = total([1.0])\nprint(result)\n"
+    )
+    assert howto["pkg.batches"].example.code == (
+        "from pkg import batches\n\nfor item in batches(items=[1], size=1):\n    print(item)\n"
+    )
+    assert '    result = await fetch(url="url")\n' in howto["pkg.fetch"].example.code
+    assert howto["pkg.reset"].example.code == "from pkg import reset\n\nreset()\n"
+
+
+GOOGLE = '''
+def convert(value: float) -> float:
+    """Convert a value.
+
+    Examples:
+        >>> from pkg import convert
+        >>> convert(1.0)
+        2.0
+    """
+    return value * 2
+
+
+def scale(value: float) -> float:
+    """Scale a value.
+
+    Example:
+        ```python
+        from pkg import scale
+
+        print(scale(2.0))
+        ```
+    """
+    return value
+
+
+class Plain:
+    """A plain class.
+
+    Example:
+        ```python
+        from pkg import Plain
+
+        Plain().go()
+        ```
+    """
+
+    def go(self) -> None:
+        pass
+'''
+
+
+def test_doctest_in_examples_section_is_used_as_is(package: Package) -> None:
+    example = examples(package, {"pkg/__init__.py": GOOGLE})["pkg.convert"].example
+    assert (example.origin, example.language, example.verified) == ("docstring", "pycon", True)
+    assert example.code == ">>> from pkg import convert\n>>> convert(1.0)\n2.0\n"
+
+
+def test_fenced_code_in_example_admonition_is_used_as_is(package: Package) -> None:
+    howtos = examples(package, {"pkg/__init__.py": GOOGLE})
+    for name, code in (
+        ("pkg.scale", "from pkg import scale\n\nprint(scale(2.0))\n"),
+        ("pkg.Plain", "from pkg import Plain\n\nPlain().go()\n"),
+    ):
+        example = howtos[name].example
+        assert (example.origin, example.language, example.verified) == ("docstring", "python", True)
+        assert example.code == code
+
+
+def test_numpy_examples_section_is_used(package: Package) -> None:
+    code = '''
+    def double(value):
+        """Double a value.
+
+        Parameters
+        ----------
+        value : int
+            The value.
+
+        Examples
+        --------
+        >>> from pkg import double
+        >>> double(2)
+        4
+        """
+        return value * 2
+    '''
+    example = examples(package, {"pkg/__init__.py": code})["pkg.double"].example
+    assert example.origin == "docstring"
+    assert example.code == ">>> from pkg import double\n>>> double(2)\n4\n"
+
+
+def test_docstring_example_importing_a_missing_name_fails_its_check(package: Package) -> None:
+    code = '''
+    def double(value: int) -> int:
+        """Double a value.
+
+        Examples:
+            >>> from pkg import triple
+            >>> triple(2)
+        """
+        return value * 2
+    '''
+    src = package({"pkg/__init__.py": code})
+    example = analyze(src, "pkg")["pkg.double"].example
+    assert (example.origin, example.verified) == ("docstring", False)
+    assert example.problems == ("imports `pkg.triple`, which does not exist",)
+    [problem] = generate(src, "pkg").problems
+    assert problem.message == (
+        "usage example of 'pkg.double' failed its check: imports `pkg.triple`, which does not exist"
+    )
+
+
+VARIED = """
+import enum
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Optional, Union
+
+
+class Color(enum.Enum):
+    RED = 1
+
+
+@dataclass
+class Config:
+    name: str
+    path: Path
+    mode: Literal["r", "w"]
+    hook: Callable[[int], str]
+    extra: Optional[list[int]]
+    either: Union[int, str]
+    table: Mapping[str, int]
+    maybe: list[str] | None
+    color: Color
+
+
+def everything(a, b: int, /, c: float, *args: Any, d: bytes, e: "Config", **kw: Any) -> Any:
+    return a
+
+
+def walk(root: Path) -> Iterator[Path]:
+    yield root
+
+
+async def stream(n: int):
+    yield n
+
+
+class Class:
+    @staticmethod
+    def build(spec: dict[str, Any]) -> "Class":
+        return Class()
+
+
+class Default:
+    def run(self, x: tuple[int, ...], y: set[str], z: bool) -> None:
+        pass
+"""
+
+
+def test_every_generated_example_parses_and_imports_from_the_public_path(
+    package: Package,
+) -> None:
+    howtos = examples(package, {"pkg/__init__.py": "", "pkg/shapes.py": VARIED})
+    assert len(howtos) == 7
+    for path, howto in howtos.items():
+        example = howto.example
+        assert example.origin == "signature", path
+        tree = ast.parse(example.code)  # raises on a broken snippet
+        imports = [
+            (node.module, alias.name)
+            for node in tree.body
+            if isinstance(node, ast.ImportFrom)
+            for alias in node.names
+        ]
+        assert ("pkg.shapes", howto.name) in imports, path
+        assert example.verified, (path, example.problems)
+
+
+def test_class_named_like_a_keyword_gets_a_valid_variable(package: Package) -> None:
+    code = "class Lambda:\n    def run(self) -> None:\n        pass\n"
+    example = examples(package, {"pkg/__init__.py": code})["pkg.Lambda"].example
+    ast.parse(example.code)
+    assert example.verified
+
+
+def test_async_wrapper_does_not_shadow_the_documented_function(package: Package) -> None:
+    code = "async def main(n: int) -> int:\n    return n\n"
+    example = examples(package, {"pkg/__init__.py": code})["pkg.main"].example
+    tree = ast.parse(example.code)
+    imported = {
+        alias.asname or alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    defined = {
+        node.name for node in tree.body if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
+    }
+    assert "main" in imported
+    assert not imported & defined
+
+
+def test_enum_example_names_a_member(package: Package) -> None:
+    code = "import enum\n\n\nclass Color(enum.Enum):\n    RED = 1\n    GREEN = 2\n"
+    example = examples(package, {"pkg/__init__.py": code})["pkg.Color"].example
+    assert "Color()" not in example.code
+    assert "Color.RED" in example.code
