@@ -98,6 +98,8 @@ class Expected:
     public_paths: dict[str, set[str]] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
     unresolved: list[str] = field(default_factory=list)
+    optional_paths: set[str] = field(default_factory=set)
+    """Plain imports (no `__all__`) of objects not public elsewhere: a page is fine, not due."""
 
 
 def _private_module(path: str) -> bool:
@@ -107,13 +109,48 @@ def _private_module(path: str) -> bool:
     )
 
 
+def _module_source_facts(module: griffe.Module) -> tuple[set[str], list[tuple[int, int]]]:
+    """Names re-exported as `from m import X as X`, and the line spans of main guards."""
+    filepath = module.filepath
+    if not isinstance(filepath, Path) or not filepath.exists():
+        return set(), []
+    try:
+        tree = ast.parse(filepath.read_bytes())
+    except (SyntaxError, ValueError):
+        return set(), []
+    redundant = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.asname is not None and alias.asname == alias.name.rsplit(".", 1)[-1]
+    }
+    guards = [
+        (node.lineno, node.end_lineno or node.lineno)
+        for node in tree.body
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Compare)
+        and isinstance(node.test.left, ast.Name)
+        and node.test.left.id == "__name__"
+    ]
+    return redundant, guards
+
+
 def expected_api(packages: tuple[str, ...], search_path: Path) -> Expected:
-    """Every class / function reachable through a public name of a public module."""
+    """Every class / function reachable through a public name of a public module.
+
+    A module with `__all__` exports exactly those names. A module without one exports its
+    public definitions, plus imports written `from m import X as X` (the PEP 484 explicit
+    re-export) and imports from private modules. Definitions under `if __name__ == ...`
+    are demo code, not API. Other plain imports are accepted as alternative public paths but
+    do not make an object expected on their own.
+    """
     loader = griffe.GriffeLoader(search_paths=[str(search_path)], allow_inspection=False)
     roots = [loader.load(package) for package in packages]
     loader.resolve_aliases(implicit=False, external=False)
     heads = {package.split(".")[0] for package in packages}
     result = Expected()
+    optional: dict[str, set[str]] = {}
 
     def add(canonical: str, public: str, reason: str) -> None:
         result.public_paths.setdefault(canonical, set()).add(public)
@@ -124,6 +161,7 @@ def expected_api(packages: tuple[str, ...], search_path: Path) -> Expected:
     def walk(module: griffe.Module) -> None:
         exports = module.exports
         names = None if exports is None else {str(getattr(e, "name", e)) for e in exports}
+        redundant, guards = _module_source_facts(module)
         for name, member in list(module.members.items()):
             if not member.is_alias and member.is_module:
                 if not _private_module(member.path):
@@ -148,17 +186,26 @@ def expected_api(packages: tuple[str, ...], search_path: Path) -> Expected:
                     continue
                 home = target.parent.path
                 if names is not None:
-                    reason = "in __all__"
+                    add(target.path, public, "in __all__")
                 elif _private_module(home):
-                    reason = "re-exported from private module"
+                    add(target.path, public, "re-exported from private module")
+                elif name in redundant:
+                    add(target.path, public, "explicit re-export (X as X, no __all__)")
                 else:
-                    reason = "implicit re-export (no __all__)"
-                add(target.path, public, reason)
+                    optional.setdefault(target.path, set()).add(public)
             elif isinstance(member, griffe.Class | griffe.Function):
+                lineno = member.lineno or 0
+                if any(start <= lineno <= end for start, end in guards):
+                    continue  # `if __name__ == "__main__":` demo code
                 add(member.path, public, "defined")
 
     for root in roots:
         walk(root)  # type: ignore[arg-type]
+    for canonical, publics in optional.items():
+        if canonical in result.public_paths:
+            result.public_paths[canonical] |= publics
+        else:
+            result.optional_paths |= publics
     return result
 
 
@@ -388,7 +435,8 @@ def check_site(site: object, expected: Expected, result: Result) -> None:
     for public in object_pages:
         canonical = owner.get(public)
         if canonical is None:
-            result.extra.append(public)
+            if public not in expected.optional_paths:
+                result.extra.append(public)
         else:
             documented[canonical] += 1
     result.duplicates = sorted(c for c, n in documented.items() if n > 1)

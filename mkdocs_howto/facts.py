@@ -98,6 +98,8 @@ class Example:
     verified: bool
     problems: tuple[str, ...] = ()
     language: str = "python"
+    placeholders: tuple[str, ...] = ()
+    """Arguments shown as `...`, for the reader to fill in."""
 
 
 @dataclass(frozen=True)

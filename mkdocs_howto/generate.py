@@ -127,18 +127,13 @@ def _summary(path: str, parent: griffe.Module) -> str:
 
 
 def _resolver(api: LoadedApi) -> Resolver:
-    roots = {root.path: root for root in api.roots}
+    """Whether a dotted path exists in the loaded tree (parents of `pkg.sub` included)."""
+    collection = api.roots[0].modules_collection
 
     def resolves(path: str) -> bool:
-        head, _, rest = path.partition(".")
-        root = roots.get(head)
-        if root is None:
-            return False
-        if not rest:
-            return True
         try:
-            root[rest]
-        except (KeyError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+            collection.get_member(path)
+        except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
             return False
         return True
 

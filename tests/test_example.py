@@ -7,7 +7,6 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from conftest import analyze, generate
 
 from mkdocs_howto.facts import HowTo

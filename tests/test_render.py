@@ -6,7 +6,6 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from conftest import build_site
 
 from mkdocs_howto.render import do_code, do_docstring, do_fence, do_text

@@ -6,7 +6,6 @@ import ast
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from conftest import SITE_EXAMPLE, FlatStep, analyze, flatten, line_of
 
 from mkdocs_howto.analyze.steps import StepNarrator

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import griffe
 
@@ -49,6 +50,11 @@ class AnalyzeOptions:
     """The checkout's root folder: source paths in links are relative to it."""
 
 
+class Generated(NamedTuple):
+    code: str
+    placeholders: tuple[str, ...]
+
+
 class Analyzer:
     """Build the facts of one page; `resolves` answers whether a dotted path exists."""
 
@@ -70,7 +76,8 @@ class Analyzer:
         params = _params(func, docstring.params)
         structure = structure_of_function(item.name, shape, set(func.labels), list(params))
         callable_ = Callable_(item.name, params, shape, _returns(func))
-        generated = ExampleBuilder(item.import_path).for_function(callable_)
+        builder = ExampleBuilder(item.import_path)
+        generated = Generated(builder.for_function(callable_), tuple(builder.placeholders))
         return HowTo(
             name=item.name,
             public_path=item.public_path,
@@ -149,7 +156,7 @@ class Analyzer:
         cls: griffe.Class,
         init_params: tuple[Param, ...],
         methods: dict[str, griffe.Function],
-    ) -> str:
+    ) -> Generated:
         method = next(
             (
                 m
@@ -189,17 +196,20 @@ class Analyzer:
             if name.startswith("default_") and attr.value is not None
         }
         target = ClassTarget(init_params, context, chosen, defaults, enum_member)  # type: ignore[arg-type]
-        return ExampleBuilder(item.import_path).for_class(target)
+        builder = ExampleBuilder(item.import_path)
+        return Generated(builder.for_class(target), tuple(builder.placeholders))
 
-    def _example(self, docstring_examples: list[str], generated: str) -> Example:
+    def _example(self, docstring_examples: list[str], generated: Generated) -> Example:
         for text in docstring_examples:
             doctest = doctest_source(text)
             code = doctest if doctest is not None else text
             problems = check_example(code, self.options.packages, self.resolves)
             language = "pycon" if doctest is not None else "python"
             return Example(text.strip() + "\n", "docstring", not problems, problems, language)
-        problems = check_example(generated, self.options.packages, self.resolves)
-        return Example(generated, "signature", not problems, problems)
+        problems = check_example(generated.code, self.options.packages, self.resolves)
+        return Example(
+            generated.code, "signature", not problems, problems, placeholders=generated.placeholders
+        )
 
     def _source(self, obj: griffe.Object) -> Source | None:
         if obj.lineno is None or obj.endlineno is None:

@@ -53,7 +53,9 @@ def _method_templates(parts: _CallParts) -> list[str]:
     if name in lexicon.LOG_METHODS and lexicon.LOG_RECEIVER.search(receiver_name):
         level = "an error with its traceback" if name == "exception" else f"{name.upper()} level"
         templates.append(
-            f"Logs {{arg0}} at {level}" if name != "exception" else f"Logs {{arg0}} as {level}"
+            f"Logs {{message}} at {level}"
+            if name != "exception"
+            else f"Logs {{message}} as {level}"
         )
     if name in lexicon.METHODS:
         templates.append(lexicon.METHODS[name])
@@ -96,12 +98,23 @@ class _CallParts:
         }
         for index, arg in enumerate(call.args[:3]):
             self.values[f"arg{index}"] = unparse(arg, 40)
+        self.values["message"] = _log_message(call.args)
 
     def fill(self, template: str) -> Sentence | None:
         needed = {field for _, field, _, _ in _FIELDS.parse(template) if field}
         if any(not self.values.get(field) for field in needed):
             return None
         return sentence(template, **{field: self.values[field] for field in needed})
+
+
+def _log_message(args: list[ast.expr]) -> str:
+    """`log.warning("%s", problem)` logs `problem`; `log.info("done %d", n)` its format."""
+    if not args:
+        return ""
+    first = args[0]
+    if isinstance(first, ast.Constant) and first.value in ("%s", "%r") and len(args) > 1:
+        return unparse(args[1], 40)
+    return unparse(first, 40)
 
 
 def _dotted(node: ast.expr) -> str | None:

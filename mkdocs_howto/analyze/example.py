@@ -66,6 +66,8 @@ class ExampleBuilder:
         self.module, self.name = import_path.rsplit(".", 1)
         self.imports = {f"from {self.module} import {self.name}"}
         self.needs_async = False
+        self.placeholders: list[str] = []
+        """Arguments given as `...`: no honest value could be built for them."""
 
     def for_function(self, function: Callable_) -> str:
         body = self._use(f"{self.name}({self._args(function.params, {})})", function)
@@ -127,15 +129,18 @@ class ExampleBuilder:
 
     def _value(self, param: Param) -> str:
         annotation = (param.annotation or "").replace("typing.", "")
-        return self._value_for(annotation, param.name)
+        value = self._value_for(annotation, param.name)
+        if value == "...":
+            self.placeholders.append(param.name)
+        return value
 
     def _value_for(self, annotation: str, name: str) -> str:
         annotation = annotation.strip()
         optional = re.fullmatch(r"Optional\[(.+)\]", annotation)
         if optional:
             return self._value_for(optional.group(1), name)
-        if "|" in annotation and "[" not in annotation:
-            choices = [part.strip() for part in annotation.split("|") if part.strip() != "None"]
+        choices = [part for part in _top_level_split(annotation, "|") if part != "None"]
+        if len(choices) > 1 or (choices and choices[0] != annotation):
             return self._value_for(choices[0], name) if choices else "None"
         literal = re.fullmatch(r"Literal\[(.+?)(,.*)?\]", annotation)
         if literal:
@@ -176,6 +181,23 @@ class ExampleBuilder:
         else:
             lines = [*imports, "", *body]
         return "\n".join(lines) + "\n"
+
+
+def _top_level_split(annotation: str, separator: str) -> list[str]:
+    """Split on `separator` outside brackets: `list[str] | None` → `list[str]`, `None`."""
+    parts, depth, current = [], 0, ""
+    for char in annotation:
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        if char == separator and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return [part for part in parts if part]
 
 
 def _returns_value(function: Callable_) -> bool:

@@ -2,8 +2,9 @@
 
 Placeholders name parts of the call and become code spans: `{call}` (the whole call),
 `{func}`, `{receiver}` (what a method is called on), `{arg0}`, `{arg1}`, `{arg2}`, `{args}`,
-`{rest}` (the name without its verb prefix, as words). A template whose placeholder the call
-cannot fill (no `{arg0}` without arguments) is skipped for the next rule.
+`{message}` (a log call's message: the first argument, or the second after a bare `'%s'`).
+A template whose placeholder the call cannot fill (no `{arg0}` without arguments) is skipped
+for the next rule.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 
 from mkdocs_howto.facts import Code, Segment, Sentence, Text
 
@@ -12,11 +14,49 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _IDENT = re.compile(r"\w")
 
 
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
+
+
 def shorten(code: str, limit: int = MAX_CODE) -> str:
-    """Shorten `code` to about `limit` characters with `…`, never cutting inside a name."""
-    code = " ".join(code.split())
+    """Shorten `code` to about `limit` characters with `…`.
+
+    The cut falls between tokens, never inside a name or a string, and open brackets are
+    closed after the `…`: `c.Choice(('auto', 'google', …))`, not `c.Choice(('auto', …`.
+    """
+    code = code.strip() if "\n" not in code else " ".join(code.split())
     if len(code) <= limit:
         return code
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return _cut(code, limit)
+    closers: list[str] = []
+    end = 0
+    for token in tokens:
+        if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER):
+            break
+        if token.end[1] + 1 + len(closers) > limit:
+            if end == 0 and token.type == tokenize.STRING:
+                return _shorten_string(token.string, limit)
+            break
+        if token.string in _CLOSERS:
+            closers.append(_CLOSERS[token.string])
+        elif token.string in _CLOSERS.values() and closers:
+            closers.pop()
+        end = token.end[1]
+    if end == 0:
+        return _cut(code, limit)
+    head = code[:end].rstrip()
+    return head + (" …" if head.endswith(",") else "…") + "".join(reversed(closers))
+
+
+def _shorten_string(literal: str, limit: int) -> str:
+    """`'GET /stream?…'`: a long string literal keeps its quotes."""
+    quote = literal[-3:] if literal.endswith(('"""', "'''")) else literal[-1]
+    return literal[: max(limit - len(quote) - 1, len(quote) + 1)] + "…" + quote
+
+
+def _cut(code: str, limit: int) -> str:
     cut = limit
     while cut > 0 and _IDENT.match(code[cut - 1]) and _IDENT.match(code[cut]):
         cut -= 1

@@ -79,14 +79,7 @@ class StepNarrator:
     def value_into(self, value: ast.expr, targets: str) -> Sentence:
         """A sentence for computing `value` and storing it in `targets`."""
         if isinstance(value, ast.Dict):
-            keys = [unparse(key, 30) for key in value.keys if key is not None]
-            if keys:
-                return join(
-                    sentence("Builds the {t} dictionary (", t=targets),
-                    code_list(keys[:6] + (["…"] if len(keys) > 6 else [])),
-                    (Text(")"),),
-                )
-            return sentence("Creates an empty dictionary {t}", t=targets)
+            return self._dictionary(value, targets)
         if isinstance(value, ast.List | ast.Tuple | ast.Set) and not value.elts:
             kind = type(value).__name__.lower()
             return sentence(f"Creates an empty {kind} {{t}}", t=targets)
@@ -118,6 +111,24 @@ class StepNarrator:
         if isinstance(value, ast.IfExp):
             return sentence("Chooses {v} and stores it in {t}", t=targets, v=unparse(value))
         return sentence("Computes {v} and stores it in {t}", t=targets, v=unparse(value))
+
+    def _dictionary(self, value: ast.Dict, targets: str) -> Sentence:
+        """`{"a": 1, **extra}`: name the keys, and the mappings merged in with `**`."""
+        keys = [unparse(key, 30) for key in value.keys if key is not None]
+        merged = [
+            unparse(v, 30) for key, v in zip(value.keys, value.values, strict=True) if key is None
+        ]
+        if not keys and not merged:
+            return sentence("Creates an empty dictionary {t}", t=targets)
+        parts = [sentence("Builds the {t} dictionary", t=targets)]
+        if merged:
+            parts.append(join(sentence(" by merging "), code_list(merged)))
+        if keys:
+            listed = keys[:6] + (["…"] if len(keys) > 6 else [])
+            parts.append(join(sentence(" with the keys " if merged else " ("), code_list(listed)))
+            if not merged:
+                parts.append((Text(")"),))
+        return join(*parts)
 
     # Simple statements ----------------------------------------------------------------
 
