@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class HowToError(Exception):
@@ -15,6 +16,14 @@ class LoadError(HowToError):
 
 class RenderError(HowToError):
     """A template is missing or broken."""
+
+
+def display_path(path: str | Path) -> str:
+    """A path as Griffe shows it in its own warnings: relative to the working folder if inside."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,8 @@ class Source:
     endlineno: int
     code: str
     url: str | None = None
+    display_path: str = ""
+    """The file as warnings name it (relative to the working folder when inside it)."""
 
 
 @dataclass(frozen=True)

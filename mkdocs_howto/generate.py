@@ -73,7 +73,7 @@ def generate_site(options: SiteOptions, renderer: Renderer | None = None) -> Gen
     problems = list(api.problems)
     problems += [
         Problem(
-            h.source.relative_path if h.source else h.public_path,
+            h.source.display_path if h.source else h.public_path,
             h.source.lineno if h.source else 1,
             f"usage example of '{h.public_path}' failed its check: {problem}",
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import griffe
 
-from mkdocs_howto.errors import LoadError, Problem
+from mkdocs_howto.errors import LoadError, Problem, display_path
 
 logger = logging.getLogger(__name__)
 
@@ -171,10 +171,14 @@ def _why_dropped(filepath: Path, module_path: str) -> Problem:
         compile(source, str(filepath), "exec", dont_inherit=True)
     except SyntaxError as error:  # also covers bad encodings and null bytes
         lineno = error.lineno or 1
-        return Problem(str(filepath), lineno, f"module '{module_path}' skipped: {error.msg}")
+        return Problem(
+            display_path(filepath), lineno, f"module '{module_path}' skipped: {error.msg}"
+        )
     except (OSError, ValueError) as error:
-        return Problem(str(filepath), 1, f"module '{module_path}' skipped: {error}")
-    return Problem(str(filepath), 1, f"module '{module_path}' skipped: its package failed to load")
+        return Problem(display_path(filepath), 1, f"module '{module_path}' skipped: {error}")
+    return Problem(
+        display_path(filepath), 1, f"module '{module_path}' skipped: its package failed to load"
+    )
 
 
 class _Selector:
@@ -221,7 +225,7 @@ class _Selector:
             if exports is not None and name in exports:
                 self.problems.append(
                     Problem(
-                        str(public.module.filepath),
+                        display_path(str(public.module.filepath)),
                         getattr(alias, "alias_lineno", None) or 1,
                         f"'{name}' is exported by '{public.path}' but its target "
                         f"'{alias.target_path}' does not exist",

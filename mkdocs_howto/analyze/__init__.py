@@ -24,6 +24,7 @@ from mkdocs_howto.analyze.example import Callable_, ClassTarget, ExampleBuilder,
 from mkdocs_howto.analyze.sentences import sentence
 from mkdocs_howto.analyze.steps import StepNarrator
 from mkdocs_howto.analyze.verify import Resolver, check_example
+from mkdocs_howto.errors import display_path
 from mkdocs_howto.facts import (
     Attribute,
     Example,
@@ -219,7 +220,8 @@ class Analyzer:
         except (OSError, ValueError):
             return None
         relative = obj.relative_package_filepath.as_posix()
-        return Source(relative, obj.lineno, obj.endlineno, code, self._source_url(obj))
+        shown = display_path(obj.filepath) if isinstance(obj.filepath, Path) else relative
+        return Source(relative, obj.lineno, obj.endlineno, code, self._source_url(obj), shown)
 
     def _source_url(self, obj: griffe.Object) -> str | None:
         """A link to the lines in the repository; None for files outside the checkout."""
