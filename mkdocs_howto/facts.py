@@ -39,6 +39,8 @@ class Step:
     children: tuple[Step, ...] = ()
     title: str | None = None
     """An author's comment that names this step or phase (`# Open a subscription`)."""
+    builds: tuple[str, ...] = ()
+    """Names a plain value is stored in (literals, f-strings, reads): such runs are merged."""
 
 
 @dataclass(frozen=True)

@@ -130,10 +130,8 @@ def test_return_raise_and_yield(package: Package) -> None:
     """
     _, steps = steps_of(package, code)
     assert texts(steps) == [
-        "Checks whether `not items`:",
-        "Raises `ValueError` with `'no items'`",
-        "Checks whether `limit < 0`:",
-        "Re-raises the exception being handled",
+        "When `not items`, raises `ValueError` with `'no items'`",
+        "When `limit < 0`, re-raises the exception being handled",
         "Iterates over `items`, one `item` at a time:",
         "Yields `item`",
         "Yields control without a value",
@@ -302,6 +300,9 @@ def test_demo_package_steps_use_no_vague_verb() -> None:
     ]
     assert len(steps) > 40
     for step in steps:
+        if not step.text:  # a phase: named by the author's comment, holding the steps
+            assert step.title, step
+            continue
         assert not step.text.startswith(VAGUE), step.text
         assert step.text[0].isupper() or step.text[0] == "`", step.text
 

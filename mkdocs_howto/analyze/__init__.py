@@ -21,6 +21,7 @@ from mkdocs_howto.analyze.description import (
     structure_of_function,
 )
 from mkdocs_howto.analyze.example import Callable_, ClassTarget, ExampleBuilder, doctest_source
+from mkdocs_howto.analyze.phases import shape_steps
 from mkdocs_howto.analyze.sentences import sentence
 from mkdocs_howto.analyze.steps import StepNarrator
 from mkdocs_howto.analyze.verify import Resolver, check_example
@@ -72,7 +73,7 @@ class Analyzer:
         parsed = parse_object(func)
         shape = _shape(parsed.node if parsed else None)
         narrator = StepNarrator(parsed.comments if parsed else {}, self.options.extra_calls)
-        steps = narrator.narrate(parsed.node.body) if parsed else ()
+        steps = shape_steps(narrator.narrate(parsed.node.body)) if parsed else ()
         docstring = parse_docstring(func)
         params = _params(func, docstring.params)
         structure = structure_of_function(item.name, shape, set(func.labels), list(params))
@@ -146,7 +147,7 @@ class Analyzer:
                 steps: tuple[Step, ...] = ()
             else:
                 method_narrator = StepNarrator(method_parsed.comments, self.options.extra_calls)
-                steps = method_narrator.narrate(method_parsed.node.body)
+                steps = shape_steps(method_narrator.narrate(method_parsed.node.body))
             title = sentence("{sig}", sig=signature(method, name))
             phases.append(Phase(title, method_anchor(name), steps))
         return tuple(phases)

@@ -58,7 +58,8 @@ def _method_templates(parts: _CallParts) -> list[str]:
             else f"Logs {{message}} as {level}"
         )
     if name in lexicon.METHODS:
-        templates.append(lexicon.METHODS[name])
+        entry = lexicon.METHODS[name]
+        templates.extend((entry,) if isinstance(entry, str) else entry)
     return templates
 
 

@@ -118,7 +118,7 @@ CALLS: dict[str, str] = {
 }
 
 #: Methods matched by their name, whatever they are called on.
-METHODS: dict[str, str] = {
+METHODS: dict[str, str | tuple[str, ...]] = {
     "json": "Parses the JSON body of {receiver}",
     "read": "Reads the contents of {receiver}",
     "read_text": "Reads the text of {receiver}",
@@ -145,13 +145,13 @@ METHODS: dict[str, str] = {
     "items": "Lists the key-value pairs of {receiver}",
     "keys": "Lists the keys of {receiver}",
     "values": "Lists the values of {receiver}",
-    "split": "Splits {receiver}",
+    "split": ("Splits {receiver} on {arg0}", "Splits {receiver} on whitespace"),
     "splitlines": "Splits {receiver} into lines",
     "strip": "Strips surrounding whitespace from {receiver}",
     "lstrip": "Strips leading characters from {receiver}",
     "rstrip": "Strips trailing characters from {receiver}",
-    "decode": "Decodes {receiver} as text",
-    "encode": "Encodes {receiver} as bytes",
+    "decode": ("Decodes {receiver} from {arg0}", "Decodes {receiver} as text"),
+    "encode": ("Encodes {receiver} as {arg0}", "Encodes {receiver} as bytes"),
     "format": "Formats {receiver} with {args}",
     "join": "Joins {arg0} with the separator {receiver}",
     "startswith": "Checks whether {receiver} starts with {arg0}",

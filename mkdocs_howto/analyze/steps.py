@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from mkdocs_howto.analyze.calls import CallDescriber
 from mkdocs_howto.analyze.sentences import code_list, join, sentence, unparse
@@ -141,7 +142,13 @@ class StepNarrator:
 
     def visit_Assign(self, node: ast.Assign) -> Step:
         targets = " = ".join(unparse(target, 40) for target in node.targets)
-        return self._make(node, self.value_into(node.value, targets))
+        return self._assignment(node, node.value, targets)
+
+    def _assignment(self, node: ast.stmt, value: ast.expr, targets: str) -> Step:
+        step = self._make(node, self.value_into(value, targets))
+        if isinstance(value, _PLAIN_VALUES) and _innermost_call(value) is None:
+            return replace(step, builds=(targets,))
+        return step
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> Step:
         target = unparse(node.target, 40)
@@ -149,7 +156,7 @@ class StepNarrator:
             return self._make(
                 node, sentence("Declares {t} as {a}", t=target, a=unparse(node.annotation))
             )
-        return self._make(node, self.value_into(node.value, target))
+        return self._assignment(node, node.value, target)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> Step:
         verbs = {
@@ -251,6 +258,9 @@ class StepNarrator:
     # Compound statements -------------------------------------------------------------------
 
     def visit_If(self, node: ast.If) -> Step:
+        guard = self._guard(node)
+        if guard is not None:
+            return guard
         children = list(self.narrate(node.body))
         orelse = node.orelse
         while orelse:
@@ -280,6 +290,20 @@ class StepNarrator:
         return self._make(
             node, sentence("Checks whether {c}:", c=unparse(node.test)), tuple(children)
         )
+
+    def _guard(self, node: ast.If) -> Step | None:
+        """`if not ok: raise X` reads best as one step: "When `not ok`, raises `X`"."""
+        if node.orelse or len(node.body) != 1 or not isinstance(node.body[0], _GUARD_BODIES):
+            return None
+        inner = self.step(node.body[0])
+        if inner is None or inner.children or inner.title:
+            return None
+        first = inner.sentence[0]
+        if not isinstance(first, Text) or not first.value:
+            return None
+        lowered = (Text(first.value[0].lower() + first.value[1:]), *inner.sentence[1:])
+        text = join(sentence("When {c}, ", c=unparse(node.test)), lowered)
+        return self._make(node, text)
 
     def visit_For(self, node: ast.For | ast.AsyncFor) -> Step:
         how = "asynchronously " if isinstance(node, ast.AsyncFor) else ""
@@ -350,6 +374,24 @@ class StepNarrator:
         return Step(
             text, body[0].lineno, body[-1].end_lineno or body[-1].lineno, self.narrate(body)
         )
+
+
+#: Bodies of an `if` that read as a guard clause.
+_GUARD_BODIES = (ast.Raise, ast.Return, ast.Continue, ast.Break, ast.Expr, ast.Assign)
+
+#: Values built without calling anything: consecutive assignments of these merge into one step.
+_PLAIN_VALUES = (
+    ast.Dict,
+    ast.List,
+    ast.Tuple,
+    ast.Set,
+    ast.JoinedStr,
+    ast.Constant,
+    ast.Name,
+    ast.Attribute,
+    ast.Subscript,
+    ast.BinOp,
+)
 
 
 def _innermost_call(node: ast.expr) -> ast.Call | None:
