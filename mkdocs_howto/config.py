@@ -7,6 +7,7 @@ import re
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS
 from mkdocs_howto.load import DEFAULT_EXCLUDE
 
 _DOTTED_NAME = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
@@ -79,5 +80,9 @@ class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     """Show each object's source in a collapsible block, with line links from the steps."""
     template = c.Optional(c.File(exists=True))
     """A Jinja2 Markdown template replacing the built-in `howto.md.jinja`."""
+    vague_terms = c.ListOfItems(c.Type(str), default=list(DEFAULT_VAGUE_TERMS))
+    """Words that name no action: the narrator never writes them and the lint finds them."""
+    lint_docstrings = c.Choice(("warn", "strict", "off"), default="off")
+    """Check docstrings for `vague_terms`: `warn` logs warnings, `strict` fails the build."""
     lexicon = c.DictOfItems(c.Type(str), default={})
     """Extra verb-lexicon entries: call name -> sentence template (`{arg0}`, `{call}`…)."""

@@ -13,8 +13,9 @@ import griffe
 
 from mkdocs_howto.analyze import AnalyzeOptions, Analyzer
 from mkdocs_howto.analyze.description import parse_docstring
+from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS, find_vague_terms, vague_pattern
 from mkdocs_howto.analyze.verify import Resolver
-from mkdocs_howto.errors import Problem
+from mkdocs_howto.errors import Problem, display_path
 from mkdocs_howto.facts import HowTo, IndexEntry, ModuleIndex
 from mkdocs_howto.load import LoadedApi, LoadOptions, PublicModule, load_api
 from mkdocs_howto.pages import SitePlan, plan_site, relative_link
@@ -27,6 +28,8 @@ class SiteOptions:
     analyze: AnalyzeOptions
     render: RenderOptions
     output_dir: str = "howto"
+    lint_docstrings: bool = False
+    vague_terms: tuple[str, ...] = DEFAULT_VAGUE_TERMS
 
 
 @dataclass
@@ -39,6 +42,8 @@ class GeneratedSite:
     source_dirs: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
     stats: Counter[str] = field(default_factory=Counter)
+    lint: list[Problem] = field(default_factory=list)
+    """Vague terms found in docstrings (when `lint_docstrings` is on)."""
 
 
 @contextmanager
@@ -71,6 +76,7 @@ def generate_site(options: SiteOptions, renderer: Renderer | None = None) -> Gen
         stats[f"example from {howto.example.origin}"] += 1
         stats["example verified" if howto.example.verified else "example failed"] += 1
     problems = list(api.problems)
+    lint = lint_docstrings(api, options.vague_terms) if options.lint_docstrings else []
     problems += [
         Problem(
             h.source.display_path if h.source else h.public_path,
@@ -84,7 +90,7 @@ def generate_site(options: SiteOptions, renderer: Renderer | None = None) -> Gen
         for module in api.modules:
             uri = plan.index_pages[module.path]
             pages[uri] = renderer.render_index(_module_index(module, uri, plan, howtos))
-    return GeneratedSite(pages, plan, problems, api.source_dirs(), timings, stats)
+    return GeneratedSite(pages, plan, problems, api.source_dirs(), timings, stats, lint)
 
 
 def _module_index(
@@ -138,3 +144,25 @@ def _resolver(api: LoadedApi) -> Resolver:
         return True
 
     return resolves
+
+
+def lint_docstrings(api: LoadedApi, terms: tuple[str, ...]) -> list[Problem]:
+    """Vague terms in the docstrings of documented objects and their public methods."""
+    pattern = vague_pattern(terms)
+    problems = []
+    for item in api.objects:
+        members = item.obj.members.values() if isinstance(item.obj, griffe.Class) else ()
+        for obj in (item.obj, *members):
+            if obj.is_alias or obj.docstring is None or obj.name.startswith("_"):
+                continue
+            where = display_path(obj.filepath) if isinstance(obj.filepath, Path) else item.name
+            problems += [
+                Problem(
+                    where,
+                    (obj.docstring.lineno or 1) + hit.line_offset,
+                    f"docstring of '{obj.path}' says '{hit.term}', which names no action: "
+                    f"say what it does ({hit.suggestion})",
+                )
+                for hit in find_vague_terms(obj.docstring.value, pattern)
+            ]
+    return problems

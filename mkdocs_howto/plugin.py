@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import nest_paths
 
 from mkdocs_howto.analyze import AnalyzeOptions
+from mkdocs_howto.analyze.lint import find_vague_terms, vague_pattern
 from mkdocs_howto.config import HowToConfig
 from mkdocs_howto.errors import HowToError
 from mkdocs_howto.generate import GeneratedSite, SiteOptions, generate_site
@@ -76,6 +78,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         config.theme.dirs.insert(1 if custom_dir else 0, str(THEME))
         config.extra_css.append(CSS_URI)
         _add_extensions(config)
+        _check_lexicon(self.config.lexicon, self.config.vague_terms)
         self.options = self._site_options(config, root)
         try:
             self.renderer = Renderer(self.options.render)
@@ -110,6 +113,8 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
                 user_dirs=tuple(Path(p) for p in user_dirs),
             ),
             output_dir=options.output_dir,
+            lint_docstrings=options.lint_docstrings != "off",
+            vague_terms=tuple(options.vague_terms),
         )
 
     @event_priority(50)  # before nav plugins, so they see the generated pages
@@ -123,6 +128,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         self.site = site
         for problem in site.problems:
             log.warning("%s", problem)
+        _report_lint(site, self.config.lint_docstrings)
         others = [f.src_uri for f in files.documentation_pages()]
         for uri, content in site.pages.items():
             if files.get_file_from_path(uri) is not None:
@@ -149,6 +155,28 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             for path in self.site.source_dirs:
                 server.watch(str(path), recursive=True)
         return server
+
+
+def _check_lexicon(entries: dict[str, str], terms: list[str]) -> None:
+    """User lexicon sentences obey the same rule as the built-in ones."""
+    pattern = vague_pattern(terms)
+    for call, template in entries.items():
+        prose = re.sub(r"\{\w+\}", "", template)
+        hit = next(find_vague_terms(prose, pattern), None)
+        if hit is not None:
+            raise PluginError(
+                f"howto: lexicon entry '{call}: {template}' uses the vague term '{hit.term}': "
+                f"name the action ({hit.suggestion})"
+            )
+
+
+def _report_lint(site: GeneratedSite, mode: str) -> None:
+    for problem in site.lint:
+        log.warning("%s", problem)
+    if site.lint and mode == "strict":
+        raise PluginError(
+            f"howto: {len(site.lint)} docstrings use vague terms (lint_docstrings: strict)"
+        )
 
 
 def _add_extensions(config: MkDocsConfig) -> None:

@@ -26,6 +26,8 @@ from mkdocs_howto.render import RenderOptions
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 ROOT = Path(__file__).resolve().parent.parent
+Package = Callable[[dict[str, str]], Path]
+"""The `package` fixture: writes files under `tmp_path/src` and returns that folder."""
 SITE_EXAMPLE = ROOT / "site_example"
 
 
