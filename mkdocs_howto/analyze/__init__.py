@@ -6,8 +6,9 @@ Markdown, so other front ends (a Markdown extension, a CLI) can reuse it.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -22,7 +23,7 @@ from mkdocs_howto.analyze.description import (
 )
 from mkdocs_howto.analyze.example import Callable_, ClassTarget, ExampleBuilder, doctest_source
 from mkdocs_howto.analyze.phases import shape_steps
-from mkdocs_howto.analyze.sentences import sentence
+from mkdocs_howto.analyze.sentences import join, sentence
 from mkdocs_howto.analyze.steps import StepNarrator
 from mkdocs_howto.analyze.verify import Resolver, check_example
 from mkdocs_howto.errors import display_path
@@ -35,6 +36,7 @@ from mkdocs_howto.facts import (
     Phase,
     Source,
     Step,
+    Text,
 )
 from mkdocs_howto.load import PublicObject
 
@@ -131,17 +133,13 @@ class Analyzer:
         phases = []
         node = getattr(parsed, "node", None)
         if node is not None:
-            attribute_steps = tuple(
-                step
-                for statement in node.body
-                if type(statement).__name__ in ("Assign", "AnnAssign")
-                and (step := narrator.step(statement)) is not None
-            )
+            attribute_steps = _attribute_steps(cls, node.body, narrator)
             if attribute_steps:
-                phases.append(
-                    Phase(sentence("Class attributes"), "class-attributes", attribute_steps)
-                )
-        for name, method in methods.items():
+                title = sentence("Initialization: class attributes, set when the class is defined")
+                phases.append(Phase(title, "class-attributes", attribute_steps))
+        # `__init__` first: it is the rest of the initialization story
+        ordered = sorted(methods.items(), key=lambda item: item[0] != "__init__")
+        for name, method in ordered:
             method_parsed = parse_object(method)
             if method_parsed is None:
                 steps: tuple[Step, ...] = ()
@@ -234,6 +232,29 @@ class Analyzer:
         except ValueError:
             return None
         return f"{base}/{in_repo}#L{obj.lineno}-L{obj.endlineno}"
+
+
+def _attribute_steps(
+    cls: griffe.Class, body: list[ast.stmt], narrator: StepNarrator
+) -> tuple[Step, ...]:
+    """A step per class-level assignment, with the attribute's docstring saying what it is for."""
+    docs = {
+        attr.lineno: attr.docstring.value.split("\n\n")[0].strip()
+        for attr in cls.attributes.values()
+        if not attr.is_alias and attr.docstring is not None and attr.lineno
+    }
+    steps = []
+    for statement in body:
+        if not isinstance(statement, ast.Assign | ast.AnnAssign):
+            continue
+        step = narrator.step(statement)
+        if step is None:
+            continue
+        why = docs.get(statement.lineno)
+        if why:
+            step = replace(step, sentence=join(step.sentence, (Text(f" — {why}"),)))
+        steps.append(step)
+    return tuple(steps)
 
 
 def _shape(node: object) -> FunctionShape:

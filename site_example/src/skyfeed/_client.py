@@ -8,7 +8,9 @@ from skyfeed.errors import FeedError
 
 class StationFeed:
     base_url = "https://feed.example.org"
+    """The service every request goes to."""
     default_station = "EGLL"
+    """ICAO code used when a caller names no station."""
     retries = 3
     supports_stream = True
 
