@@ -131,6 +131,36 @@ def _parser(style: str) -> griffe.Parser:
 
 
 def _load_package(loader: griffe.GriffeLoader, name: str, paths: Iterable[Path]) -> griffe.Module:
+    for _ in range(_MAX_DEPENDENCIES):
+        try:
+            return _load_once(loader, name, paths)
+        except griffe.AliasResolutionError as error:
+            # Griffe needs the package this one re-exports from (`attrs` → `attr`) to expand
+            # it; load that one too, for resolution only: its objects are not documented.
+            _load_dependency(loader, name, error)
+    raise LoadError(f"package '{name}' re-exports from too many other packages to resolve")
+
+
+_MAX_DEPENDENCIES = 10
+
+
+def _load_dependency(
+    loader: griffe.GriffeLoader, name: str, error: griffe.AliasResolutionError
+) -> None:
+    target = str(getattr(getattr(error, "alias", None), "target_path", ""))
+    top = target.split(".", 1)[0]
+    if not top or top == name.split(".", 1)[0] or top in loader.modules_collection:
+        raise LoadError(f"package '{name}' could not be loaded: {error}") from error
+    try:
+        loader.load(top)
+    except (ModuleNotFoundError, griffe.GriffeError, SyntaxError) as inner:
+        raise LoadError(
+            f"package '{name}' re-exports '{target}' from '{top}', which could not be "
+            f"loaded from the search paths: add its folder to `paths`"
+        ) from inner
+
+
+def _load_once(loader: griffe.GriffeLoader, name: str, paths: Iterable[Path]) -> griffe.Module:
     try:
         module = loader.load(name)
     except ModuleNotFoundError as error:
@@ -141,6 +171,8 @@ def _load_package(loader: griffe.GriffeLoader, name: str, paths: Iterable[Path])
         ) from error
     except SyntaxError as error:
         raise LoadError(_syntax_message(error, name)) from error
+    except griffe.AliasResolutionError:
+        raise
     except griffe.GriffeError as error:
         raise LoadError(f"package '{name}' could not be loaded: {error}") from error
     if not isinstance(module, griffe.Module):
