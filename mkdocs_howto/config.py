@@ -86,3 +86,6 @@ class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     """Check docstrings for `vague_terms`: `warn` logs warnings, `strict` fails the build."""
     lexicon = c.DictOfItems(c.Type(str), default={})
     """Extra verb-lexicon entries: call name -> sentence template (`{arg0}`, `{call}`…)."""
+    cache_dir = c.Optional(c.Type(str))
+    """Folder (relative to `mkdocs.yml`) for an on-disk cache of analyzed pages, so the first
+    build after a restart is fast too; off by default, safe to delete."""

@@ -6,7 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import griffe
@@ -15,11 +15,21 @@ from mkdocs_howto.analyze import AnalyzeOptions, Analyzer
 from mkdocs_howto.analyze.description import parse_docstring
 from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS, find_vague_terms, vague_pattern
 from mkdocs_howto.analyze.verify import Resolver
-from mkdocs_howto.errors import Problem, display_path
+from mkdocs_howto.cache import (
+    CachedPage,
+    PageCache,
+    Recorder,
+    api_surface,
+    digest,
+    files_fingerprint,
+    object_key,
+    plugin_fingerprint,
+)
+from mkdocs_howto.errors import HowToError, Problem, display_path
 from mkdocs_howto.facts import HowTo, IndexEntry, ModuleIndex
-from mkdocs_howto.load import LoadedApi, LoadOptions, PublicModule, load_api
+from mkdocs_howto.load import LoadedApi, LoadOptions, PublicModule, PublicObject, load_api
 from mkdocs_howto.pages import SitePlan, plan_site, relative_link
-from mkdocs_howto.render import Renderer, RenderOptions
+from mkdocs_howto.render import Renderer, RenderOptions, do_text
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,10 @@ class GeneratedSite:
     stats: Counter[str] = field(default_factory=Counter)
     lint: list[Problem] = field(default_factory=list)
     """Vague terms found in docstrings (when `lint_docstrings` is on)."""
+    analyzed: int = 0
+    """Objects analyzed and rendered by this build."""
+    reused: int = 0
+    """Objects whose page came from the cache."""
 
 
 @contextmanager
@@ -55,26 +69,41 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def generate_site(options: SiteOptions, renderer: Renderer | None = None) -> GeneratedSite:
-    """Build every page's Markdown; `renderer` is reused when given (templates compile once)."""
+def generate_site(
+    options: SiteOptions, renderer: Renderer | None = None, cache: PageCache | None = None
+) -> GeneratedSite:
+    """Build every page's Markdown; `renderer` is reused when given (templates compile once).
+
+    Objects found in `cache` (kept by the caller across serve rebuilds) are not re-analyzed.
+    """
     timings: dict[str, float] = {}
     with _timed(timings, "load"):
         api = load_api(options.load)
         plan = plan_site(api, options.output_dir)
-    analyzer = Analyzer(options.analyze, _resolver(api))
+    lookups = Recorder(_resolver(api))
+    analyzer = Analyzer(options.analyze, lookups)
     renderer = renderer or Renderer(options.render)
+    cache = cache if cache is not None else PageCache()
+    with _timed(timings, "cache"):
+        context = _context(options, api)
     pages: dict[str, str] = {}
-    stats: Counter[str] = Counter()
     howtos: dict[str, HowTo] = {}
+    reused = 0
     for item in api.objects:
-        with _timed(timings, "analyze"):
-            howto = analyzer.analyze(item)
-        with _timed(timings, "render"):
-            pages[plan.object_pages[item.public_path]] = renderer.render_howto(howto)
-        howtos[item.public_path] = howto
-        stats[howto.kind] += 1
-        stats[f"example from {howto.example.origin}"] += 1
-        stats["example verified" if howto.example.verified else "example failed"] += 1
+        with _timed(timings, "cache"):
+            key = object_key(item, context)
+            page = cache.get(key)
+            if page is not None and not lookups.still_valid(page):
+                page = None
+        if page is None:
+            lookups.take()
+            page = _analyze_and_render(item, analyzer, renderer, timings)
+            page = replace(page, lookups=lookups.take())
+            cache.put(key, page)
+        else:
+            reused += 1
+        pages[plan.object_pages[item.public_path]] = page.markdown
+        howtos[item.public_path] = page.howto
     problems = list(api.problems)
     lint = lint_docstrings(api, options.vague_terms) if options.lint_docstrings else []
     problems += [
@@ -90,7 +119,38 @@ def generate_site(options: SiteOptions, renderer: Renderer | None = None) -> Gen
         for module in api.modules:
             uri = plan.index_pages[module.path]
             pages[uri] = renderer.render_index(_module_index(module, uri, plan, howtos))
-    return GeneratedSite(pages, plan, problems, api.source_dirs(), timings, stats, lint)
+    cache.finish_build()
+    site = GeneratedSite(pages, plan, problems, api.source_dirs(), timings, _stats(howtos), lint)
+    site.reused, site.analyzed = reused, len(howtos) - reused
+    return site
+
+
+def _stats(howtos: dict[str, HowTo]) -> Counter[str]:
+    stats: Counter[str] = Counter()
+    for howto in howtos.values():
+        stats[howto.kind] += 1
+        stats[f"example from {howto.example.origin}"] += 1
+        stats["example verified" if howto.example.verified else "example failed"] += 1
+    return stats
+
+
+def _context(options: SiteOptions, api: LoadedApi) -> str:
+    """What every page depends on: options, plugin code, user templates, the API surface."""
+    return digest(
+        repr(options),
+        plugin_fingerprint(),
+        files_fingerprint(options.render.user_dirs),
+        api_surface(api),
+    )
+
+
+def _analyze_and_render(
+    item: PublicObject, analyzer: Analyzer, renderer: Renderer, timings: dict[str, float]
+) -> CachedPage:
+    with _timed(timings, "analyze"):
+        howto = analyzer.analyze(item)
+    with _timed(timings, "render"):
+        return CachedPage(howto, renderer.render_howto(howto))
 
 
 def _module_index(
@@ -166,3 +226,50 @@ def lint_docstrings(api: LoadedApi, terms: tuple[str, ...]) -> list[Problem]:
                 for hit in find_vague_terms(obj.docstring.value, pattern)
             ]
     return problems
+
+
+def package_dirs(options: LoadOptions) -> list[Path]:
+    """Where the packages' sources would be: watched by `serve` even when loading failed."""
+    found = []
+    for name in options.packages:
+        top = name.split(".")[0]
+        for folder in options.paths:
+            for candidate in (folder / top, folder / f"{top}.py"):
+                if candidate.exists():
+                    found.append(candidate)
+    return found
+
+
+_FRONT_MATTER_END = "\n---\n"
+
+
+def fallback_site(
+    options: SiteOptions, error: HowToError, last_good: GeneratedSite | None
+) -> GeneratedSite:
+    """What `serve` shows while the packages do not load: the last good pages with a banner
+    naming the error, or (nothing loaded yet) one page explaining it. The reader sees why the
+    pages did not change; fixing the file brings the real pages back."""
+    banner = (
+        '!!! failure "These pages are out of date"\n\n'
+        f"    mkdocs-howto could not load the package: {do_text(error)}\n\n"
+        "    Fix it and save: the pages are regenerated.\n\n"
+    )
+    if last_good is None:
+        uri = f"{options.output_dir}/index.md"
+        page = f"# How-to guides could not be generated\n\n{banner}"
+        plan = SitePlan(nav=[uri])
+        return GeneratedSite({uri: page}, plan, [], package_dirs(options.load))
+    pages = {uri: _with_banner(text, banner) for uri, text in last_good.pages.items()}
+    return GeneratedSite(pages, last_good.plan, [], last_good.source_dirs, stats=last_good.stats)
+
+
+def _with_banner(page: str, banner: str) -> str:
+    """The banner right after the front matter (which must stay first) and the page title."""
+    head, body = "", page
+    if page.startswith("---\n") and _FRONT_MATTER_END in page[3:]:
+        end = page.index(_FRONT_MATTER_END, 3) + len(_FRONT_MATTER_END)
+        head, body = page[:end], page[end:]
+    title, _, rest = body.lstrip("\n").partition("\n")
+    if title.startswith("# "):
+        return f"{head}\n{title}\n\n{banner}{rest.lstrip(chr(10))}"
+    return f"{head}{banner}{body}"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -16,9 +17,16 @@ from mkdocs.utils import nest_paths
 
 from mkdocs_howto.analyze import AnalyzeOptions
 from mkdocs_howto.analyze.lint import find_vague_terms, vague_pattern
+from mkdocs_howto.cache import PageCache, digest, files_fingerprint
 from mkdocs_howto.config import HowToConfig
 from mkdocs_howto.errors import HowToError
-from mkdocs_howto.generate import GeneratedSite, SiteOptions, generate_site
+from mkdocs_howto.generate import (
+    GeneratedSite,
+    SiteOptions,
+    fallback_site,
+    generate_site,
+    package_dirs,
+)
 from mkdocs_howto.load import LoadOptions
 from mkdocs_howto.pages import merge_nav
 from mkdocs_howto.render import Renderer, RenderOptions
@@ -61,16 +69,48 @@ def _route_griffe_logs() -> None:
         griffe_log.propagate = False
 
 
+class _HowToFile(File):
+    """A generated page that tells `--dirty` builds whether it changed since the last build.
+
+    MkDocs' in-memory files always report modified (mkdocs/structure/files.py, `is_modified`),
+    so `--dirty` would re-render every generated page on every rebuild.
+    """
+
+    changed = True
+
+    def is_modified(self) -> bool:
+        return self.changed or not Path(self.abs_dest_path).is_file()
+
+
 class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
     """Generate a how-to page per public class and function of the configured packages."""
 
     def __init__(self) -> None:
+        # Kept for the whole process (`on_startup` makes MkDocs reuse this instance):
+        self.cache = PageCache()
+        self.command = "build"
+        self.hashes: dict[str, str] = {}
+        """Page URI -> content hash of the last build, for `--dirty`."""
+        self.last_good: GeneratedSite | None = None
+        self.cache_loaded_from: Path | None = None
+        # Per build, reset in `on_config`:
         self.site: GeneratedSite | None = None
         self.options: SiteOptions | None = None
         self.renderer: Renderer | None = None
+        self.own_time = 0.0
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Ask MkDocs for one instance per process: the cache survives `serve` rebuilds."""
+        self.command = command
+
+    def on_shutdown(self) -> None:
+        """Back to plain builds: later `load_config` calls in this process reuse the instance."""
+        self.command = "build"
+        self.last_good = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check options, register templates, CSS and Markdown extensions."""
+        start = time.perf_counter()
         _route_griffe_logs()
         self.site = None
         root = Path(config.config_file_path or ".").resolve().parent
@@ -84,6 +124,8 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             self.renderer = Renderer(self.options.render)
         except HowToError as error:
             raise PluginError(f"howto: {error}") from error
+        self.cache_dir = root / self.config.cache_dir if self.config.cache_dir else None
+        self.own_time = time.perf_counter() - start
         return config
 
     def _site_options(self, config: MkDocsConfig, root: Path) -> SiteOptions:
@@ -121,22 +163,12 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Generate the pages and their nav section."""
         assert self.options is not None
-        try:
-            site = generate_site(self.options, self.renderer)
-        except HowToError as error:
-            raise PluginError(f"howto: {error}") from error
-        self.site = site
+        start = time.perf_counter()
+        site = self.site = self._generate()
         for problem in site.problems:
             log.warning("%s", problem)
         _report_lint(site, self.config.lint_docstrings)
         others = [f.src_uri for f in files.documentation_pages()]
-        for uri, content in site.pages.items():
-            if files.get_file_from_path(uri) is not None:
-                log.info("docs/%s is your own page: it replaces the generated one", uri)
-                continue
-            page = File.generated(config, uri, content=content)
-            page.edit_uri = None
-            files.append(page)
         config.nav = merge_nav(
             config.nav,
             nest_paths(others),  # type: ignore[no-untyped-call]
@@ -144,16 +176,64 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             self.options.output_dir,
             self.config.nav_title,
         )
-        _log_summary(site)
+        self._add_pages(files, config, site)
+        self.own_time += time.perf_counter() - start
+        _log_summary(site, self.own_time)
         return files
+
+    def _generate(self) -> GeneratedSite:
+        """The pages; under `serve`, a load error shows the last good pages instead of 404s."""
+        assert self.options is not None
+        self._load_disk_cache()
+        try:
+            site = generate_site(self.options, self.renderer, self.cache)
+        except HowToError as error:
+            if self.command != "serve":
+                raise PluginError(f"howto: {error}") from error
+            # MkDocs has already emptied the site folder: without pages every URL is a 404.
+            shown = "the last good pages" if self.last_good else "a page explaining the error"
+            log.warning("howto: %s (serving %s until it is fixed)", error, shown)
+            return fallback_site(self.options, error, self.last_good)
+        if self.cache_dir is not None and self.cache.changed:
+            self.cache.save(self.cache_dir)
+        self.last_good = site
+        return site
+
+    def _load_disk_cache(self) -> None:
+        if self.cache_dir is None or self.cache_loaded_from == self.cache_dir:
+            return
+        self.cache_loaded_from = self.cache_dir
+        problem = self.cache.load(self.cache_dir)
+        if problem:
+            log.warning("howto: %s", problem)
+
+    def _add_pages(self, files: Files, config: MkDocsConfig, site: GeneratedSite) -> None:
+        """Add the pages; each knows whether its content (or the nav around it) changed."""
+        # Every page shows the nav: when it (or mkdocs.yml) changes, every page is stale.
+        layout = digest(repr(config.nav), files_fingerprint(_config_file(config)))
+        hashes = {"": layout}
+        for uri, content in site.pages.items():
+            if files.get_file_from_path(uri) is not None:
+                log.info("docs/%s is your own page: it replaces the generated one", uri)
+                continue
+            # `generated` builds `cls(...)`, so this is a `_HowToFile`; its stub says `File`.
+            page = cast(_HowToFile, _HowToFile.generated(config, uri, content=content))
+            page.edit_uri = None
+            hashes[uri] = digest(content)
+            page.changed = layout != self.hashes.get("") or hashes[uri] != self.hashes.get(uri)
+            files.append(page)
+        self.hashes = hashes
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        """Rebuild when the documented packages' sources change."""
+        """Rebuild when the documented packages' sources or the user's templates change."""
+        assert self.options is not None
+        watched = {*package_dirs(self.options.load), *self.options.render.user_dirs}
         if self.site is not None:
-            for path in self.site.source_dirs:
-                server.watch(str(path), recursive=True)
+            watched.update(self.site.source_dirs)
+        for path in sorted(watched):
+            server.watch(str(path), recursive=True)
         return server
 
 
@@ -210,12 +290,17 @@ def _blob_url(repo_url: str | None) -> str | None:
     return f"{base}/-/blob/HEAD" if "gitlab" in base else f"{base}/blob/HEAD"
 
 
-def _log_summary(site: GeneratedSite) -> None:
+def _config_file(config: MkDocsConfig) -> list[Path]:
+    return [Path(config.config_file_path)] if config.config_file_path else []
+
+
+def _log_summary(site: GeneratedSite, own_time: float) -> None:
+    """One INFO line per build (and per `serve` rebuild)."""
     stats, timings = site.stats, site.timings
     objects = sum(count for kind, count in stats.items() if not kind.startswith("example"))
     log.info(
         "%d object pages (%s) and %d index pages; examples: %d from docstrings, "
-        "%d generated, %d verified, %d failed",
+        "%d generated, %d verified, %d failed; %d analyzed, %d from cache, own time %.2f s",
         objects,
         ", ".join(
             f"{count} {kind}"
@@ -227,5 +312,8 @@ def _log_summary(site: GeneratedSite) -> None:
         stats["example from signature"],
         stats["example verified"],
         stats["example failed"],
+        site.analyzed,
+        site.reused,
+        own_time,
     )
     log.debug("own time: %s", ", ".join(f"{k} {v:.3f}s" for k, v in timings.items()))

@@ -1,0 +1,218 @@
+"""A per-object cache of analysis and rendered Markdown, so `serve` rebuilds only what changed.
+
+An object's page is reused when its key is unchanged. The key covers everything the page is
+made of, as far as the analyzers read it:
+
+- the object's own source text, docstring, file and line numbers (line links move when code
+  above is edited), its public, module and import paths;
+- for a class, the source of every class in its MRO that is loaded (inherited members,
+  dataclass fields);
+- the *context*: the plugin's options, the plugin's code and templates, the user's template
+  folders, and the API surface (every loaded name and alias target, every public path):
+  adding, removing or renaming any name anywhere re-analyzes every page. Correctness over
+  speed: editing a body is cheap, renaming is not.
+
+Examples are checked against the whole API through a lookup (dotted path → answer). A
+`Recorder` notes each page's lookups and their answers; a cached page is reused only if every
+answer is still the same, so changing a signature re-checks the examples that call it.
+An analyzer that starts reading something else outside the object must add it here.
+Nothing here imports MkDocs; `generate` uses it and the plugin keeps one across rebuilds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import griffe
+
+from mkdocs_howto import __version__
+from mkdocs_howto.errors import display_path
+from mkdocs_howto.facts import HowTo
+from mkdocs_howto.load import LoadedApi, PublicObject
+
+PACKAGE = Path(__file__).parent
+CACHE_FILE = "mkdocs-howto.pickle"
+_FORMAT = 1
+T = TypeVar("T")
+Dependencies = tuple[tuple[str, object], ...]
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """What one object contributes to the site: its facts (index pages, stats) and Markdown."""
+
+    howto: HowTo
+    markdown: str
+    lookups: Dependencies = ()
+    """The API lookups its analysis made, with their answers."""
+
+
+class Recorder(Generic[T]):
+    """Wraps the analyzers' API lookup to note what one page looked up, and re-check it."""
+
+    def __init__(self, lookup: Callable[[str], T]) -> None:
+        self.lookup = lookup
+        self.seen: dict[str, T] = {}
+
+    def __call__(self, path: str) -> T:
+        answer = self.seen[path] = self.lookup(path)
+        return answer
+
+    def take(self) -> Dependencies:
+        """The lookups since the last call, and start afresh."""
+        seen, self.seen = self.seen, {}
+        return tuple(seen.items())
+
+    def still_valid(self, page: CachedPage) -> bool:
+        """Whether every lookup the page made gives the same answer today."""
+        return all(self.lookup(path) == answer for path, answer in page.lookups)
+
+
+def digest(*parts: object) -> str:
+    """A stable hash of the parts' text forms."""
+    sha = hashlib.sha256()
+    for part in parts:
+        sha.update(str(part).encode("utf-8", "surrogatepass"))
+        sha.update(b"\0")
+    return sha.hexdigest()
+
+
+def files_fingerprint(folders: Iterable[Path]) -> str:
+    """Name, size and modification time of every file below `folders` (cheap: no reads)."""
+    entries = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else [folder]:
+            if path.is_file() and "__pycache__" not in path.parts:
+                stat = path.stat()
+                entries.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return digest(*entries)
+
+
+@lru_cache(maxsize=1)
+def plugin_fingerprint() -> str:
+    """The plugin's version and files: an on-disk cache never outlives a code change."""
+    return digest(__version__, files_fingerprint([PACKAGE]))
+
+
+def api_surface(api: LoadedApi) -> str:
+    """Every loaded name (with alias targets and exports) and every public path."""
+    names = sorted(_names(root) for root in api.roots)
+    public = sorted(
+        (item.public_path, item.module_path, item.import_path, item.obj.path)
+        for item in api.objects
+    )
+    return digest(*names, *public)
+
+
+def _names(obj: griffe.Object | griffe.Alias) -> str:
+    return "\n".join(_walk(obj))
+
+
+def _walk(obj: griffe.Object | griffe.Alias) -> Iterator[str]:
+    if obj.is_alias:
+        yield f"{obj.path} -> {obj.target_path}"  # type: ignore[union-attr]
+        return
+    exports = getattr(obj, "exports", None)
+    yield f"{obj.path} {obj.kind.value} {sorted(map(str, exports or ()))}"
+    for member in obj.members.values():
+        yield from _walk(member)
+
+
+def object_key(item: PublicObject, context: str) -> str:
+    """The cache key of one object's page (see the module docstring for what it covers)."""
+    obj = item.obj
+    related = _mro(obj) if isinstance(obj, griffe.Class) else []
+    return digest(
+        context,
+        item.public_path,
+        item.module_path,
+        item.import_path,
+        *(_identity(each) for each in (obj, *related)),
+    )
+
+
+def _identity(obj: griffe.Object) -> str:
+    path = obj.filepath
+    where = display_path(path) if isinstance(path, Path) else str(path)
+    docstring = obj.docstring.value if obj.docstring else ""
+    return digest(obj.path, where, obj.lineno, obj.endlineno, _source(obj), docstring)
+
+
+def _source(obj: griffe.Object) -> str:
+    try:
+        return obj.source
+    except (OSError, ValueError):
+        return ""
+
+
+def _mro(cls: griffe.Class) -> list[griffe.Object]:
+    try:
+        return list(cls.mro())
+    except (ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return []  # bases outside the loaded packages: nothing of theirs is read
+
+
+@dataclass
+class PageCache:
+    """Pages by key. Only the entries used by the last build are kept (memory stays bounded)."""
+
+    entries: dict[str, CachedPage] = field(default_factory=dict)
+    used: dict[str, CachedPage] = field(default_factory=dict)
+    changed: bool = False
+    """Whether the entries differ from what was last loaded or saved."""
+
+    def get(self, key: str) -> CachedPage | None:
+        page = self.entries.get(key)
+        if page is not None:
+            self.used[key] = page
+        return page
+
+    def put(self, key: str, page: CachedPage) -> None:
+        self.used[key] = page
+        self.changed = True
+
+    def finish_build(self) -> None:
+        """Forget entries the build did not use (edited objects' old versions)."""
+        self.changed = self.changed or len(self.entries) != len(self.used)
+        self.entries, self.used = self.used, {}
+
+    def load(self, folder: Path) -> str | None:
+        """Read the on-disk cache; returns a warning when the file is unusable."""
+        path = folder / CACHE_FILE
+        if not path.is_file():
+            return None
+        try:
+            with path.open("rb") as stream:
+                data = pickle.load(stream)
+            if data["format"] != _FORMAT or data["plugin"] != plugin_fingerprint():
+                return None  # another plugin version wrote it: start afresh, silently
+            entries = data["entries"]
+            if not all(isinstance(page, CachedPage) for page in entries.values()):
+                raise TypeError("unexpected entry type")
+        except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, ValueError,
+                AttributeError, ImportError, IndexError) as error:  # fmt: skip
+            return f"{path}: cache file is unreadable ({error!r}); rebuilding it"
+        self.entries.update(entries)
+        return None
+
+    def save(self, folder: Path) -> None:
+        """Write the entries atomically: a temporary file in the same folder, then a rename."""
+        folder.mkdir(parents=True, exist_ok=True)
+        data = {"format": _FORMAT, "plugin": plugin_fingerprint(), "entries": self.entries}
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".howto-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            Path(temporary).replace(folder / CACHE_FILE)  # os.replace: atomic on one volume
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        self.changed = False

@@ -1,0 +1,199 @@
+"""The per-object cache: what invalidates a page, the on-disk file, and `--dirty` builds."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from conftest import Package, build_site
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from mkdocs_howto.analyze import AnalyzeOptions
+from mkdocs_howto.cache import CACHE_FILE, CachedPage, PageCache, Recorder
+from mkdocs_howto.generate import GeneratedSite, SiteOptions, generate_site
+from mkdocs_howto.load import LoadOptions
+from mkdocs_howto.render import RenderOptions
+
+CODE = {
+    "pkg/__init__.py": '''
+        """A package."""
+
+        def first(x: int) -> int:
+            """Double `x`."""
+            return x * 2
+
+
+        def second(name: str) -> str:
+            """Greet `name`."""
+            return "hi " + name
+        ''',
+}
+
+
+def options(src: Path, show_source: bool = True) -> SiteOptions:
+    return SiteOptions(
+        load=LoadOptions(packages=("pkg",), paths=(src,)),
+        analyze=AnalyzeOptions(packages=frozenset({"pkg"})),
+        render=RenderOptions(show_source=show_source),
+    )
+
+
+def run(src: Path, cache: PageCache, **kwargs: bool) -> GeneratedSite:
+    return generate_site(options(src, **kwargs), cache=cache)
+
+
+def test_an_unchanged_package_comes_from_the_cache_with_identical_pages(package: Package) -> None:
+    src = package(CODE)
+    cache = PageCache()
+    first, again = run(src, cache), run(src, cache)
+    assert (first.analyzed, first.reused) == (2, 0)
+    assert (again.analyzed, again.reused) == (0, 2)
+    assert again.pages == first.pages == generate_site(options(src)).pages
+
+
+def test_editing_a_body_re_analyzes_that_object_only(package: Package) -> None:
+    src = package(CODE)
+    cache = PageCache()
+    run(src, cache)
+    init = src / "pkg/__init__.py"
+    init.write_text(init.read_text().replace('"hi " + name', '"hello " + name'))
+    site = run(src, cache)
+    assert (site.analyzed, site.reused) == (1, 1)
+    assert "hello" in site.pages["howto/pkg/second.md"]
+
+
+def test_moving_an_object_down_a_line_re_analyzes_it(package: Package) -> None:
+    src = package(CODE)
+    cache = PageCache()
+    run(src, cache)
+    init = src / "pkg/__init__.py"
+    init.write_text(init.read_text().replace("return x * 2", "y = x\n    return y * 2"))
+    site = run(src, cache)
+    assert site.analyzed == 2  # `second`'s line links moved
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("def second", "def third() -> None:\n    pass\n\n\ndef second"),  # a new name
+        ('"""A package."""', '"""A package."""\n__all__ = ["first"]'),  # public API
+    ],
+)
+def test_a_change_to_the_api_surface_re_analyzes_everything(
+    package: Package, change: tuple[str, str]
+) -> None:
+    src = package(CODE)
+    cache = PageCache()
+    run(src, cache)
+    init = src / "pkg/__init__.py"
+    init.write_text(init.read_text().replace(*change))
+    site = run(src, cache)
+    assert site.reused == 0
+
+
+def test_changing_an_option_re_analyzes_everything(package: Package) -> None:
+    src = package(CODE)
+    cache = PageCache()
+    run(src, cache)
+    site = run(src, cache, show_source=False)
+    assert (site.analyzed, site.reused) == (2, 0)
+
+
+def test_a_page_is_reused_only_while_its_lookups_give_the_same_answers() -> None:
+    answers = {"pkg.first": "sig-1"}
+    recorder = Recorder(answers.get)
+    recorder("pkg.first")
+    recorder("pkg.missing")
+    page = CachedPage(howto=None, markdown="", lookups=recorder.take())  # type: ignore[arg-type]
+    assert page.lookups == (("pkg.first", "sig-1"), ("pkg.missing", None))
+    assert recorder.still_valid(page)
+    answers["pkg.first"] = "sig-2"  # a signature the example calls changed
+    assert not recorder.still_valid(page)
+    answers["pkg.first"], answers["pkg.missing"] = "sig-1", "now exists"
+    assert not recorder.still_valid(page)
+
+
+def test_the_disk_cache_survives_a_restart_and_is_written_atomically(
+    package: Package, tmp_path: Path
+) -> None:
+    src = package(CODE)
+    folder = tmp_path / "cache"
+    cache = PageCache()
+    first = run(src, cache)
+    cache.save(folder)
+    assert [p.name for p in folder.iterdir()] == [CACHE_FILE]  # no temporary file left
+    restarted = PageCache()
+    assert restarted.load(folder) is None
+    site = run(src, restarted)
+    assert (site.analyzed, site.reused, site.pages) == (0, 2, first.pages)
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not a pickle", b"\x80\x05K\x01."])
+def test_a_corrupted_disk_cache_is_a_warning_and_is_rebuilt(
+    package: Package, tmp_path: Path, garbage: bytes
+) -> None:
+    src = package(CODE)
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / CACHE_FILE).write_bytes(garbage)
+    cache = PageCache()
+    warning = cache.load(folder)
+    assert warning is not None
+    assert "cache file is unreadable" in warning
+    assert str(folder / CACHE_FILE) in warning
+    assert run(src, cache).analyzed == 2
+    cache.save(folder)
+    assert PageCache().load(folder) is None
+
+
+def test_the_plugin_warns_about_a_corrupted_cache_dir_and_rewrites_it(
+    package: Package, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    package(CODE)
+    (tmp_path / ".howto-cache").mkdir()
+    (tmp_path / ".howto-cache" / CACHE_FILE).write_bytes(b"garbage")
+    with caplog.at_level(logging.WARNING):
+        build_site(tmp_path, {"packages": ["pkg"], "cache_dir": ".howto-cache"}, strict=False)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("cache file is unreadable" in message for message in warnings), warnings
+    assert PageCache().load(tmp_path / ".howto-cache") is None
+
+
+def _mtimes(site: Path) -> dict[str, int]:
+    return {
+        path.relative_to(site).as_posix(): path.stat().st_mtime_ns
+        for path in (site / "howto").rglob("index.html")
+    }
+
+
+def _rewritten(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {page for page, mtime in after.items() if before.get(page) != mtime}
+
+
+def test_dirty_builds_rewrite_only_the_pages_whose_content_or_nav_changed(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    config_file = str(demo_copy / "mkdocs.yml")
+    build(load_config(config_file, site_dir=str(site)))
+    before = _mtimes(site)
+    units = demo_copy / "src/skyfeed/units.py"
+    text = units.read_text()
+    units.write_text(text.replace("Convert a temperature between", "Convert a reading between"))
+    build(load_config(config_file, site_dir=str(site)), dirty=True)
+    after = _mtimes(site)
+    # The page, and the index pages that show its summary (its module, and the package that
+    # re-exports it): nothing else.
+    assert _rewritten(before, after) == {
+        "howto/skyfeed/units/convert_temperature/index.html",
+        "howto/skyfeed/units/index.html",
+        "howto/skyfeed/index.html",
+    }
+    assert "Convert a reading" in (site / "howto/skyfeed/index.html").read_text()
+
+    units.write_text(units.read_text() + "\n\ndef extra() -> None:\n    pass\n")
+    build(load_config(config_file, site_dir=str(site)), dirty=True)
+    # A new page changes the nav that every page shows: every generated page is rewritten.
+    assert _rewritten(after, _mtimes(site)) >= set(after)

@@ -1,0 +1,152 @@
+"""`mkdocs serve` in a real process: edits to the package show up, errors never kill it.
+
+Loopback only, a free port, bounded waits; the server is stopped in teardown.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PAGE = "howto/skyfeed/units/convert_temperature/"
+UNITS = "src/skyfeed/units.py"
+EDIT = ("    for unit in (from_unit, to_unit):\n", "    clamped_reading = abs(value)\n")
+FIRST_BUILD_TIMEOUT = 60.0
+REBUILD_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"gave up after {timeout:.0f} s waiting for {what}")
+
+
+@dataclass
+class Server:
+    """A running `mkdocs serve` and its log."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log_file: Path
+    root: Path
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=5) as response:
+                return int(response.status), response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, ""
+        except OSError:
+            return 0, ""  # not listening yet
+
+    def log(self) -> str:
+        return self.log_file.read_text(encoding="utf-8", errors="replace")
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+
+def start_server(root: Path, *options: str) -> Server:
+    port = free_port()
+    log_file = root / "serve.log"
+    command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", *options]
+    command += ["-a", f"127.0.0.1:{port}", "-f", str(root / "mkdocs.yml")]
+    with log_file.open("wb") as output:  # a file, not a pipe: a full pipe would block MkDocs
+        process = subprocess.Popen(command, cwd=root, stdout=output, stderr=subprocess.STDOUT)
+    return Server(process, f"http://127.0.0.1:{port}/", log_file, root)
+
+
+def stop(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=10)
+
+
+@pytest.fixture
+def server(demo_copy: Path) -> Iterator[Server]:
+    running = start_server(demo_copy)
+    try:
+        wait_for(lambda: running.get(PAGE)[0] == 200, FIRST_BUILD_TIMEOUT, "the first build")
+        yield running
+    finally:
+        stop(running)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def page_has(server: Server, needle: str, present: bool = True) -> Callable[[], bool]:
+    def check() -> bool:
+        status, html = server.get(PAGE)
+        return status == 200 and (needle in html) == present
+
+    return check
+
+
+def test_serve_watches_the_package_and_reuses_unchanged_pages(server: Server) -> None:
+    assert "clamped_reading" not in server.get(PAGE)[1]
+    edit(server.root / UNITS, EDIT[0], EDIT[1] + EDIT[0])
+    wait_for(page_has(server, "clamped_reading"), REBUILD_TIMEOUT, "the edited page")
+    # The two functions below it moved down a line (their line links changed): 3 re-analyzed.
+    assert "3 analyzed, 4 from cache" in server.log(), server.log()
+    assert "src/skyfeed" in server.log()  # named in "Watching paths for changes"
+
+
+def test_a_syntax_error_keeps_the_server_up_and_fixing_it_recovers(server: Server) -> None:
+    init = server.root / "src/skyfeed/__init__.py"
+    good = init.read_text(encoding="utf-8")
+    init.write_text(good + "\ndef broken(:\n", encoding="utf-8")
+    wait_for(page_has(server, "These pages are out of date"), REBUILD_TIMEOUT, "the banner")
+    assert server.alive()
+    assert "invalid syntax" in server.log()
+    assert "serving the last good pages" in server.log()
+
+    init.write_text(good, encoding="utf-8")
+    edit(server.root / UNITS, EDIT[0], EDIT[1] + EDIT[0])
+    wait_for(page_has(server, "clamped_reading"), REBUILD_TIMEOUT, "recovery after the fix")
+    assert "These pages are out of date" not in server.get(PAGE)[1]
+
+
+def test_a_broken_submodule_is_a_warning_and_the_rest_is_served(server: Server) -> None:
+    edit(server.root / UNITS, EDIT[0], "    return (\n" + EDIT[0])
+    wait_for(lambda: "units.py" in server.log().split("Detected file changes")[-1], 30, "warn")
+    assert server.alive()
+    assert server.get("howto/skyfeed/StationFeed/")[0] == 200
+
+
+def test_the_first_build_failing_serves_a_page_that_says_why(demo_copy: Path) -> None:
+    init = demo_copy / "src/skyfeed/__init__.py"
+    good = init.read_text(encoding="utf-8")
+    init.write_text(good + "\ndef broken(:\n", encoding="utf-8")
+    running = start_server(demo_copy)
+    try:
+        wait_for(lambda: running.get("howto/")[0] == 200, FIRST_BUILD_TIMEOUT, "the error page")
+        assert "could not be generated" in running.get("howto/")[1]
+        init.write_text(good, encoding="utf-8")  # the package folder is watched even so
+        wait_for(lambda: running.get(PAGE)[0] == 200, REBUILD_TIMEOUT, "the real pages")
+    finally:
+        stop(running)
