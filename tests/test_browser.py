@@ -1,0 +1,151 @@
+"""What a reader sees: a generated page of the demo in Debian's chromium, driven by Playwright.
+
+No browser download: Playwright drives `/usr/bin/chromium` (`.ci/run` installs it with apt).
+The built demo is served by `python -m http.server` on 127.0.0.1 (search needs HTTP).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from test_serve import free_port, wait_for
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGE = "howto/skyfeed/units/convert_temperature/"
+ARTIFACTS = ROOT / "test-artifacts"
+TIMEOUT_MS = 15_000
+
+# CI sets HOWTO_REQUIRE_BROWSER=1: there a missing browser fails instead of skipping.
+_REQUIRED = os.environ.get("HOWTO_REQUIRE_BROWSER") == "1"
+try:
+    import playwright.sync_api as playwright_api
+except ImportError:
+    if _REQUIRED:
+        raise
+    pytest.skip("playwright is not installed (pip install playwright)", allow_module_level=True)
+if not CHROMIUM.is_file() and shutil.which("chromium") is None:
+    assert not _REQUIRED, "HOWTO_REQUIRE_BROWSER=1 but chromium is not installed"
+    pytest.skip(
+        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
+    )
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo, built once, served over loopback HTTP."""
+    site = tmp_path_factory.mktemp("browser") / "site"
+    build(load_config(str(ROOT / "site_example/mkdocs.yml"), site_dir=str(site)))
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=site,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: _responds(url), 15, "http.server")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _responds(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = CHROMIUM if CHROMIUM.is_file() else Path(str(shutil.which("chromium")))
+    with playwright_api.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=str(executable), headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, site_url: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    # Loopback only: Material asks Google for its fonts; the page must work without them.
+    tab.route("**/*", _loopback_only)
+    tab.set_default_timeout(TIMEOUT_MS)
+    tab.goto(site_url + PAGE)
+    yield tab
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    tab.close()
+
+
+def _loopback_only(route: Any) -> None:
+    if route.request.url.startswith("http://127.0.0.1:"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def test_the_page_shows_its_title_and_three_sections(page: Any) -> None:
+    assert page.title().startswith("convert_temperature")
+    assert page.locator("h1").inner_text().strip() == "convert_temperature"
+    for section in ("description", "execution-steps", "usage-example"):
+        assert page.locator(f"h2#{section}").is_visible(), section
+
+
+def test_a_step_links_to_its_source_line(page: Any) -> None:
+    link = page.locator("a.howto-line").first
+    target = link.get_attribute("href")
+    assert target and target.startswith("#__codelineno")
+    link.click()
+    page.wait_for_function(f"location.hash === {target!r}")
+    assert page.evaluate(f"document.getElementById({target[1:]!r}) !== null")
+
+
+def test_the_usage_example_has_a_copy_button(page: Any) -> None:
+    # Material 9.8 draws `button.md-code__button[data-md-type=copy]` (`md-clipboard` before).
+    copy = "button.md-code__button[data-md-type='copy'], button.md-clipboard"
+    button = page.locator(f"h2#usage-example ~ div.highlight >> {copy}").first
+    button.wait_for(state="attached")
+    assert "#__code_" in str(button.get_attribute("data-clipboard-target"))
+
+
+def test_the_nav_lists_the_page(page: Any) -> None:
+    # The current page's entry is the active link (its href is "./"), inside its module.
+    entry = page.locator(".md-nav--primary a.md-nav__link--active", has_text="convert_temperature")
+    assert entry.count() >= 1
+    section = page.locator(
+        ".md-nav--primary .md-nav__item--active > label, "
+        ".md-nav--primary .md-nav__item--active > div > a"
+    )
+    assert "units" in " ".join(section.all_inner_texts())
+
+
+def test_search_finds_the_object_by_name(page: Any) -> None:
+    search = page.locator("input.md-search__input")  # in the header at desktop width
+    search.click()
+    search.press_sequentially("convert_temperature")  # Material listens to key events
+    result = page.locator(".md-search-result__item a", has_text="convert_temperature").first
+    result.wait_for(state="visible")
+    assert PAGE in str(result.get_attribute("href"))
