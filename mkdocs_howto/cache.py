@@ -13,8 +13,10 @@ made of, as far as the analyzers read it:
   speed: editing a body is cheap, renaming is not.
 
 Examples are checked against the whole API through a lookup (dotted path → answer). A
-`Recorder` notes each page's lookups and their answers; a cached page is reused only if every
-answer is still the same, so changing a signature re-checks the examples that call it.
+`Recorder` notes the paths each page looked up and the identity of what they named (source,
+lines, members); a cached page is reused only while those are unchanged, so editing a
+function re-checks the examples that call it. Identities, not answers: re-checking is then a
+few dictionary reads, however costly the lookup.
 An analyzer that starts reading something else outside the object must add it here.
 Nothing here imports MkDocs; `generate` uses it and the plugin keeps one across rebuilds.
 """
@@ -27,7 +29,7 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -42,7 +44,8 @@ PACKAGE = Path(__file__).parent
 CACHE_FILE = "mkdocs-howto.pickle"
 _FORMAT = 1
 T = TypeVar("T")
-Dependencies = tuple[tuple[str, object], ...]
+Dependencies = tuple[tuple[str, str], ...]
+_GRIFFE_ERRORS = (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError)
 
 
 @dataclass(frozen=True)
@@ -52,28 +55,54 @@ class CachedPage:
     howto: HowTo
     markdown: str
     lookups: Dependencies = ()
-    """The API lookups its analysis made, with their answers."""
+    """The paths its analysis looked up, with the identity of what each named."""
 
 
 class Recorder(Generic[T]):
     """Wraps the analyzers' API lookup to note what one page looked up, and re-check it."""
 
-    def __init__(self, lookup: Callable[[str], T]) -> None:
+    def __init__(self, lookup: Callable[[str], T], identify: Callable[[str], str]) -> None:
         self.lookup = lookup
-        self.seen: dict[str, T] = {}
+        self.identify = identify
+        self.seen: set[str] = set()
 
     def __call__(self, path: str) -> T:
-        answer = self.seen[path] = self.lookup(path)
-        return answer
+        self.seen.add(path)
+        return self.lookup(path)
 
     def take(self) -> Dependencies:
-        """The lookups since the last call, and start afresh."""
-        seen, self.seen = self.seen, {}
-        return tuple(seen.items())
+        """The lookups since the last call, with identities; then start afresh."""
+        seen, self.seen = self.seen, set()
+        return tuple((path, self.identify(path)) for path in sorted(seen))
 
     def still_valid(self, page: CachedPage) -> bool:
-        """Whether every lookup the page made gives the same answer today."""
-        return all(self.lookup(path) == answer for path, answer in page.lookups)
+        """Whether everything the page looked up is still what it was."""
+        return all(self.identify(path) == identity for path, identity in page.lookups)
+
+
+def identifier(collection: griffe.ModulesCollection) -> Callable[[str], str]:
+    """`identify(path)`: a digest of what `path` names in this build's tree (memoized)."""
+
+    @cache
+    def identify(path: str) -> str:
+        try:
+            obj = collection.get_member(path)
+            target = obj.final_target if obj.is_alias else obj
+        except _GRIFFE_ERRORS:
+            return "missing"
+        if isinstance(target, griffe.Module):
+            # What a module answers is its names, not its code: a body edit keeps it valid.
+            return digest(target.path, *sorted(_member_kinds(target)))
+        related = _mro(target) if isinstance(target, griffe.Class) else []
+        return digest(*(_identity(each) for each in (target, *related)))
+
+    return identify
+
+
+def _member_kinds(module: griffe.Module) -> Iterator[str]:
+    for name, member in module.members.items():
+        kind = f"-> {member.target_path}" if member.is_alias else member.kind.value  # type: ignore[union-attr]
+        yield f"{name} {kind}"
 
 
 def digest(*parts: object) -> str:
@@ -140,10 +169,15 @@ def object_key(item: PublicObject, context: str) -> str:
 
 
 def _identity(obj: griffe.Object) -> str:
-    path = obj.filepath
-    where = display_path(path) if isinstance(path, Path) else str(path)
+    where = _where(str(obj.filepath), Path.cwd())
     docstring = obj.docstring.value if obj.docstring else ""
     return digest(obj.path, where, obj.lineno, obj.endlineno, _source(obj), docstring)
+
+
+@lru_cache(maxsize=4096)
+def _where(filepath: str, cwd: Path) -> str:
+    """The file as pages show it (relative to the working folder): resolving paths is slow."""
+    return display_path(filepath)
 
 
 def _source(obj: griffe.Object) -> str:

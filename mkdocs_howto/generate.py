@@ -22,6 +22,7 @@ from mkdocs_howto.cache import (
     api_surface,
     digest,
     files_fingerprint,
+    identifier,
     object_key,
     plugin_fingerprint,
 )
@@ -80,7 +81,7 @@ def generate_site(
     with _timed(timings, "load"):
         api = load_api(options.load)
         plan = plan_site(api, options.output_dir)
-    lookups = Recorder(_resolver(api))
+    lookups = Recorder(_resolver(api), identifier(api.roots[0].modules_collection))
     analyzer = Analyzer(options.analyze, lookups)
     renderer = renderer or Renderer(options.render)
     cache = cache if cache is not None else PageCache()

@@ -101,18 +101,47 @@ def test_changing_an_option_re_analyzes_everything(package: Package) -> None:
     assert (site.analyzed, site.reused) == (2, 0)
 
 
-def test_a_page_is_reused_only_while_its_lookups_give_the_same_answers() -> None:
-    answers = {"pkg.first": "sig-1"}
-    recorder = Recorder(answers.get)
+def test_a_page_is_reused_only_while_what_it_looked_up_is_unchanged() -> None:
+    identities = {"pkg.first": "v1"}
+    looked_up = []
+    recorder = Recorder(looked_up.append, lambda path: identities.get(path, "missing"))
     recorder("pkg.first")
     recorder("pkg.missing")
     page = CachedPage(howto=None, markdown="", lookups=recorder.take())  # type: ignore[arg-type]
-    assert page.lookups == (("pkg.first", "sig-1"), ("pkg.missing", None))
+    assert looked_up == ["pkg.first", "pkg.missing"]
+    assert page.lookups == (("pkg.first", "v1"), ("pkg.missing", "missing"))
     assert recorder.still_valid(page)
-    answers["pkg.first"] = "sig-2"  # a signature the example calls changed
+    identities["pkg.first"] = "v2"  # the function an example calls was edited
     assert not recorder.still_valid(page)
-    answers["pkg.first"], answers["pkg.missing"] = "sig-1", "now exists"
+    identities["pkg.first"], identities["pkg.missing"] = "v1", "now exists"
     assert not recorder.still_valid(page)
+
+
+def test_editing_a_function_re_checks_the_examples_that_call_it(package: Package) -> None:
+    src = package(
+        {
+            **CODE,
+            "pkg/user.py": '''
+                def third() -> int:
+                    """Use `first`.
+
+                    Examples:
+                        ```python
+                        from pkg import first
+                        first(2)
+                        ```
+                    """
+                    return 1
+                ''',
+        }
+    )
+    cache = PageCache()
+    run(src, cache)
+    init = src / "pkg/__init__.py"
+    init.write_text(init.read_text().replace("return x * 2", "return x * 3"))
+    site = run(src, cache)
+    # `first` (edited) and `third` (its example imports `first`); not `second`.
+    assert (site.analyzed, site.reused) == (2, 1)
 
 
 def test_the_disk_cache_survives_a_restart_and_is_written_atomically(
