@@ -34,7 +34,8 @@ class CallDescriber:
             for key in (dotted, dotted.split(".", 1)[-1], parts.name):
                 if key in self.calls and (key != parts.name or not parts.receiver):
                     found.append(self.calls[key])
-        if parts.receiver is not None:
+        if parts.receiver is not None and parts.receiver_tail not in ("self", "cls"):
+            # `self.send(x)` is the class's own method, not a socket's `send`
             found.extend(_method_templates(parts))
         found.extend(_prefix_templates(parts.name))
         return found

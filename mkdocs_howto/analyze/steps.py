@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from mkdocs_howto.analyze.calls import CallDescriber
-from mkdocs_howto.analyze.sentences import code_list, join, sentence, unparse
+from mkdocs_howto.analyze.sentences import code_list, join, sentence, shorten, unparse
 from mkdocs_howto.facts import Sentence, Step, Text
 
 Visitor = Callable[[ast.stmt], Step | None]
@@ -50,7 +50,13 @@ class StepNarrator:
         decorators = getattr(node, "decorator_list", None)
         if decorators:
             first = min(first, *(d.lineno for d in decorators))
-        return self.comments.get(first - 1)
+        # A comment block of several lines is one title: read it from its first line.
+        lines = []
+        line = first - 1
+        while line in self.comments and len(lines) < _MAX_TITLE_LINES:
+            lines.insert(0, self.comments[line])
+            line -= 1
+        return shorten(" ".join(lines), _MAX_TITLE) if lines else None
 
     def _make(self, node: ast.stmt, text: Sentence, children: tuple[Step, ...] = ()) -> Step:
         return Step(text, node.lineno, node.end_lineno or node.lineno, children)
@@ -375,6 +381,9 @@ class StepNarrator:
             text, body[0].lineno, body[-1].end_lineno or body[-1].lineno, self.narrate(body)
         )
 
+
+_MAX_TITLE_LINES = 3
+_MAX_TITLE = 100
 
 #: Bodies of an `if` that read as a guard clause.
 _GUARD_BODIES = (ast.Raise, ast.Return, ast.Continue, ast.Break, ast.Expr, ast.Assign)
