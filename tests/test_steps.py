@@ -67,7 +67,7 @@ def test_http_verbs_need_an_http_like_receiver(package: Package) -> None:
     code = "def f(cache, api):\n    cache.get('k')\n    api.get('/users')\n    api.delete('/u/1')\n"
     _, steps = steps_of(package, code)
     assert texts(steps) == [
-        "Calls `cache.get('k')`",
+        "Looks up `'k'` in `cache`",
         "Sends a GET request to `'/users'`",
         "Sends a DELETE request to `'/u/1'`",
     ]
