@@ -137,11 +137,15 @@ def _stats(howtos: dict[str, HowTo]) -> Counter[str]:
 
 def _context(options: SiteOptions, api: LoadedApi) -> str:
     """What every page depends on: options, plugin code, user templates, the API surface."""
+    # Examples that are *run* depend on the whole package's behaviour, not only on what their
+    # lookups name: then any saved source file re-analyzes every page.
+    running = getattr(options.analyze, "verify_examples", "static") == "run"
     return digest(
         repr(options),
         plugin_fingerprint(),
         files_fingerprint(options.render.user_dirs),
         api_surface(api),
+        files_fingerprint(api.source_dirs()) if running else "",
     )
 
 

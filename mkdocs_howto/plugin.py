@@ -93,6 +93,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         """Page URI -> content hash of the last build, for `--dirty`."""
         self.last_good: GeneratedSite | None = None
         self.cache_loaded_from: Path | None = None
+        self.cache_dir: Path | None = None
         # Per build, reset in `on_config`:
         self.site: GeneratedSite | None = None
         self.options: SiteOptions | None = None
@@ -230,6 +231,10 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         """Rebuild when the documented packages' sources or the user's templates change."""
         assert self.options is not None
         watched = {*package_dirs(self.options.load), *self.options.render.user_dirs}
+        if "usage" in (self.config.get("examples_from") or ()):  # examples mined from them
+            root = Path(config.config_file_path or ".").resolve().parent
+            usage = (root / path for path in self.config.get("usage_paths") or ())
+            watched.update(path for path in usage if path.exists())
         if self.site is not None:
             watched.update(self.site.source_dirs)
         for path in sorted(watched):

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
 PAGE = "howto/skyfeed/units/convert_temperature/"
 UNITS = "src/skyfeed/units.py"
@@ -150,3 +153,34 @@ def test_the_first_build_failing_serves_a_page_that_says_why(demo_copy: Path) ->
         wait_for(lambda: running.get(PAGE)[0] == 200, REBUILD_TIMEOUT, "the real pages")
     finally:
         stop(running)
+
+
+class RecordingServer:
+    """Stands in for MkDocs' LiveReloadServer: notes what `on_serve` asks it to watch."""
+
+    def __init__(self) -> None:
+        self.watched: list[Path] = []
+
+    def watch(self, path: str, recursive: bool = True) -> None:
+        self.watched.append(Path(path))
+
+
+def test_on_serve_watches_the_packages_and_the_template_overrides(demo_copy: Path) -> None:
+    (demo_copy / "overrides").mkdir()
+    (demo_copy / "templates").mkdir()
+    builtin = Path(__file__).parent.parent / "mkdocs_howto/templates/howto.md.jinja"
+    (demo_copy / "templates/page.md.jinja").write_text(builtin.read_text(), encoding="utf-8")
+    config_file = demo_copy / "mkdocs.yml"
+    settings = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    settings["theme"]["custom_dir"] = "overrides"
+    settings["plugins"][1]["howto"]["template"] = "templates/page.md.jinja"
+    config_file.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    config = load_config(str(config_file), site_dir=str(demo_copy / "site"))
+    build(config)
+    server = RecordingServer()
+    config.plugins["howto"].on_serve(server, config=config, builder=None)
+    assert set(server.watched) >= {
+        demo_copy / "src/skyfeed",
+        demo_copy / "overrides",
+        demo_copy / "templates",
+    }
