@@ -86,6 +86,16 @@ class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     """Check docstrings for `vague_terms`: `warn` logs warnings, `strict` fails the build."""
     lexicon = c.DictOfItems(c.Type(str), default={})
     """Extra verb-lexicon entries: call name -> sentence template (`{arg0}`, `{call}`…)."""
+    examples_from = c.ListOfItems(
+        c.Choice(("docstring", "usage", "signature")), default=["docstring", "signature"]
+    )
+    """Where usage examples come from, tried in the order docstring, usage (call sites mined
+    from `usage_paths`), signature (generated)."""
+    usage_paths = c.ListOfItems(c.Type(str), default=["tests", "examples", "docs"])
+    """Folders (relative to `mkdocs.yml`) mined for call sites when `examples_from` has `usage`."""
+    verify_examples = c.Choice(("static", "run", "off"), default="static")
+    """`static`: check every example against the API; `run`: also run docstring examples and
+    doctests in a subprocess (this imports your code); `off`: no checks."""
     cache_dir = c.Optional(c.Type(str))
     """Folder (relative to `mkdocs.yml`) for an on-disk cache of analyzed pages, so the first
     build after a restart is fast too; off by default, safe to delete."""

@@ -88,7 +88,7 @@ class Description:
     """Facts read from the code: bases, decorators, async / generator, what it returns."""
 
 
-ExampleOrigin = Literal["docstring", "signature"]
+ExampleOrigin = Literal["docstring", "usage", "signature", "none"]
 
 
 @dataclass(frozen=True)
@@ -97,11 +97,18 @@ class Example:
 
     code: str
     origin: ExampleOrigin
+    """`none` when no source allowed by `examples_from` gave one (`code` is empty)."""
     verified: bool
     problems: tuple[str, ...] = ()
     language: str = "python"
     placeholders: tuple[str, ...] = ()
     """Arguments shown as `...`, for the reader to fill in."""
+    found_in: str = ""
+    """For a mined example: the file and line it was taken from (`tests/test_feed.py:12`)."""
+    checked: bool = True
+    """False when `verify_examples` is `off`."""
+    ran: bool = False
+    """True when it was also run (`verify_examples: run`)."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import griffe
 from mkdocs_howto.analyze import AnalyzeOptions, Analyzer
 from mkdocs_howto.analyze.description import parse_docstring
 from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS, find_vague_terms, vague_pattern
-from mkdocs_howto.analyze.verify import Resolver
+from mkdocs_howto.analyze.symbols import Lookup, lookup_for
 from mkdocs_howto.cache import (
     CachedPage,
     PageCache,
@@ -197,18 +197,10 @@ def _summary(path: str, parent: griffe.Module) -> str:
     return parse_docstring(sub).summary if isinstance(sub, griffe.Module) else ""
 
 
-def _resolver(api: LoadedApi) -> Resolver:
-    """Whether a dotted path exists in the loaded tree (parents of `pkg.sub` included)."""
-    collection = api.roots[0].modules_collection
-
-    def resolves(path: str) -> bool:
-        try:
-            collection.get_member(path)
-        except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
-            return False
-        return True
-
-    return resolves
+def _resolver(api: LoadedApi) -> Lookup:
+    """Signature facts of a dotted path of the loaded tree; None when it does not exist."""
+    import_paths = {item.obj.path: item.import_path for item in api.objects}
+    return lookup_for(api.roots[0].modules_collection, import_paths)
 
 
 def lint_docstrings(api: LoadedApi, terms: tuple[str, ...]) -> list[Problem]:

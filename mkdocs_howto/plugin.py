@@ -17,6 +17,7 @@ from mkdocs.utils import nest_paths
 
 from mkdocs_howto.analyze import AnalyzeOptions
 from mkdocs_howto.analyze.lint import find_vague_terms, vague_pattern
+from mkdocs_howto.analyze.usage import UsageIndex, collect_usage
 from mkdocs_howto.cache import PageCache, digest, files_fingerprint
 from mkdocs_howto.config import HowToConfig
 from mkdocs_howto.errors import HowToError
@@ -148,6 +149,10 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
                 extra_calls=dict(options.lexicon),
                 repo_url=_blob_url(config.repo_url),
                 repo_root=_checkout_root(root),
+                examples_from=tuple(options.examples_from),
+                usage=_usage(options.examples_from, options.usage_paths, root),
+                verify_examples=options.verify_examples,
+                run_paths=tuple(root / path for path in options.paths if (root / path).is_dir()),
             ),
             render=RenderOptions(
                 show_source=options.show_source,
@@ -299,13 +304,21 @@ def _config_file(config: MkDocsConfig) -> list[Path]:
     return [Path(config.config_file_path)] if config.config_file_path else []
 
 
+def _usage(sources: list[str], paths: list[str], root: Path) -> UsageIndex | None:
+    """Call sites mined from the project, when `examples_from` asks for them."""
+    if "usage" not in sources:
+        return None
+    return collect_usage([root / path for path in paths], root)
+
+
 def _log_summary(site: GeneratedSite, own_time: float) -> None:
     """One INFO line per build (and per `serve` rebuild)."""
     stats, timings = site.stats, site.timings
     objects = sum(count for kind, count in stats.items() if not kind.startswith("example"))
     log.info(
         "%d object pages (%s) and %d index pages; examples: %d from docstrings, "
-        "%d generated, %d verified, %d failed; %d analyzed, %d from cache, own time %.2f s",
+        "%d from usage, %d generated, %d verified, %d failed; %d analyzed, %d from cache, "
+        "own time %.2f s",
         objects,
         ", ".join(
             f"{count} {kind}"
@@ -314,6 +327,7 @@ def _log_summary(site: GeneratedSite, own_time: float) -> None:
         ),
         len(site.pages) - objects,
         stats["example from docstring"],
+        stats["example from usage"],
         stats["example from signature"],
         stats["example verified"],
         stats["example failed"],

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import griffe
 import pytest
 import yaml
 from mkdocs.commands.build import build
@@ -19,6 +18,7 @@ from mkdocs.config import load_config
 
 from mkdocs_howto.analyze import AnalyzeOptions, Analyzer
 from mkdocs_howto.analyze.sentences import plain
+from mkdocs_howto.analyze.symbols import lookup_for
 from mkdocs_howto.facts import HowTo, Step
 from mkdocs_howto.generate import GeneratedSite, SiteOptions, generate_site
 from mkdocs_howto.load import LoadedApi, LoadOptions, load_api
@@ -64,23 +64,18 @@ def generate(src: Path, *packages: str, **options: Any) -> GeneratedSite:
     )
 
 
-def analyze(src: Path, *packages: str, **options: Any) -> dict[str, HowTo]:
+def analyze(
+    src: Path, *packages: str, analyze_options: dict[str, Any] | None = None, **options: Any
+) -> dict[str, HowTo]:
     """The facts of every documented object, by public path, as the pages would show them."""
     api = load(src, *packages, **options)
-    roots = {root.path: root for root in api.roots}
-
-    def resolves(path: str) -> bool:
-        head, _, rest = path.partition(".")
-        if head not in roots:
-            return False
-        try:
-            _ = roots[head][rest] if rest else roots[head]
-        except (KeyError, griffe.AliasResolutionError, griffe.CyclicAliasError):
-            return False
-        return True
-
+    import_paths = {item.obj.path: item.import_path for item in api.objects}
+    lookup = lookup_for(api.roots[0].modules_collection, import_paths)
     analyzer = Analyzer(
-        AnalyzeOptions(packages=frozenset(p.split(".")[0] for p in packages)), resolves
+        AnalyzeOptions(
+            packages=frozenset(p.split(".")[0] for p in packages), **(analyze_options or {})
+        ),
+        lookup,
     )
     return {item.public_path: analyzer.analyze(item) for item in api.objects}
 

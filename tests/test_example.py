@@ -7,6 +7,8 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+import yaml
 from conftest import analyze, generate
 
 from mkdocs_howto.facts import HowTo
@@ -46,7 +48,7 @@ def test_classmethod_async_generator_is_consumed_with_async_for(package: Package
 
 
         async def main() -> None:
-            async for item in Feed.readings(station="station"):
+            async for item in Feed.readings(station="station", units="metric"):
                 print(item)
 
 
@@ -73,9 +75,10 @@ def test_instance_method_is_called_on_an_instance_built_with_required_args(
     assert howto["pkg.client.Client"].example.code == snippet(
         """
         from pathlib import Path
+
         from pkg.client import Client
 
-        client = Client(base_url="base_url", token="token")
+        client = Client(base_url="https://example.org", token="token")
         result = client.fetch(path=Path("path.txt"), count=1)
         print(result)
         """
@@ -189,7 +192,9 @@ def test_functions_are_called_as_their_shape_requires(package: Package) -> None:
     assert howto["pkg.batches"].example.code == (
         "from pkg import batches\n\nfor item in batches(items=[1], size=1):\n    print(item)\n"
     )
-    assert '    result = await fetch(url="url")\n' in howto["pkg.fetch"].example.code
+    assert (
+        '    result = await fetch(url="https://example.org")\n' in howto["pkg.fetch"].example.code
+    )
     assert howto["pkg.reset"].example.code == "from pkg import reset\n\nreset()\n"
 
 
@@ -392,3 +397,42 @@ def test_enum_example_names_a_member(package: Package) -> None:
     example = examples(package, {"pkg/__init__.py": code})["pkg.Color"].example
     assert "Color()" not in example.code
     assert "Color.RED" in example.code
+
+
+# -- golden examples: tests/golden/examples/*.yaml ------------------------------------------
+# Each file holds `code:` (pkg/__init__.py) or `files:` (a package), the `object:` documented
+# and the `example:` expected. `pytest --update-goldens` rewrites `example:`; review the diff.
+
+GOLDEN = Path(__file__).parent / "golden" / "examples"
+
+
+class _Literal(str):
+    """A string dumped as a YAML block (`|`), so snippets read as code."""
+
+
+def _block(dumper: yaml.SafeDumper, value: _Literal) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+
+
+yaml.SafeDumper.add_representer(_Literal, _block)
+
+
+@pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.yaml")), ids=lambda path: path.stem)
+def test_golden_example(path: Path, package: Package, request: pytest.FixtureRequest) -> None:
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    files = case.get("files") or {"pkg/__init__.py": case["code"]}
+    example = examples(package, files)[case["object"]].example
+    assert (example.origin, example.problems, example.verified) == ("signature", (), True)
+    if request.config.getoption("--update-goldens", default=False):
+        case = {
+            key: _Literal(value) if isinstance(value, str) and "\n" in value else value
+            for key, value in {**case, "example": example.code}.items()
+        }
+        if "files" in case:
+            case["files"] = {name: _Literal(code) for name, code in case["files"].items()}
+        path.write_text(yaml.safe_dump(case, sort_keys=False, allow_unicode=True, width=100))
+    assert example.code == case["example"], f"{path.name}: run pytest --update-goldens, review"
+
+
+def test_goldens_cover_every_generation_rule() -> None:
+    assert len(list(GOLDEN.glob("*.yaml"))) >= 30

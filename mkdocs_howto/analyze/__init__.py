@@ -21,11 +21,14 @@ from mkdocs_howto.analyze.description import (
     structure_of_class,
     structure_of_function,
 )
-from mkdocs_howto.analyze.example import Callable_, ClassTarget, ExampleBuilder, doctest_source
+from mkdocs_howto.analyze.example import ExampleBuilder, doctest_source
 from mkdocs_howto.analyze.phases import shape_steps
 from mkdocs_howto.analyze.sentences import join, sentence
 from mkdocs_howto.analyze.steps import StepNarrator
-from mkdocs_howto.analyze.verify import Resolver, check_example
+from mkdocs_howto.analyze.symbols import Lookup
+from mkdocs_howto.analyze.targets import callable_of, class_target, hints_for
+from mkdocs_howto.analyze.usage import Snippet, UsageIndex, best_snippets
+from mkdocs_howto.analyze.verify import check_example, run_example
 from mkdocs_howto.errors import display_path
 from mkdocs_howto.facts import (
     Attribute,
@@ -52,6 +55,15 @@ class AnalyzeOptions:
     """Base URL of the repository's files at a revision (`…/blob/HEAD`), for source links."""
     repo_root: Path | None = None
     """The checkout's root folder: source paths in links are relative to it."""
+    examples_from: tuple[str, ...] = ("docstring", "signature")
+    """Sources of the usage example, tried in the order docstring, usage, signature."""
+    usage: UsageIndex | None = None
+    """Snippets mined from the project's tests, examples and docs (`usage` source)."""
+    verify_examples: str = "static"
+    """`static` checks examples against the API; `run` also runs docstring examples; `off`."""
+    run_paths: tuple[Path, ...] = ()
+    """Folders put on `PYTHONPATH` when examples are run."""
+    run_timeout: float = 10.0
 
 
 class Generated(NamedTuple):
@@ -60,11 +72,12 @@ class Generated(NamedTuple):
 
 
 class Analyzer:
-    """Build the facts of one page; `resolves` answers whether a dotted path exists."""
+    """Build the facts of one page; `lookup` gives the signature facts of a dotted path."""
 
-    def __init__(self, options: AnalyzeOptions, resolves: Resolver) -> None:
+    def __init__(self, options: AnalyzeOptions, lookup: Lookup) -> None:
         self.options = options
-        self.resolves = resolves
+        self.lookup = lookup
+        self._usage: dict[str, Snippet] | None = None
 
     def analyze(self, item: PublicObject) -> HowTo:
         if isinstance(item.obj, griffe.Class):
@@ -79,9 +92,9 @@ class Analyzer:
         docstring = parse_docstring(func)
         params = _params(func, docstring.params)
         structure = structure_of_function(item.name, shape, set(func.labels), list(params))
-        callable_ = Callable_(item.name, params, shape, _returns(func))
-        builder = ExampleBuilder(item.import_path)
-        generated = Generated(builder.for_function(callable_), tuple(builder.placeholders))
+        builder = ExampleBuilder(item.import_path, hints_for([func], self.lookup))
+        code = builder.for_function(callable_of(func, item.name))
+        generated = Generated(code, tuple(builder.placeholders))
         return HowTo(
             name=item.name,
             public_path=item.public_path,
@@ -91,7 +104,7 @@ class Analyzer:
             description=describe(docstring, params, structure),
             steps=steps,
             phases=(),
-            example=self._example(docstring.examples, generated),
+            example=self._example(func.path, docstring.examples, generated),
             source=self._source(func),
         )
 
@@ -115,7 +128,7 @@ class Analyzer:
             steps=(),
             phases=phases,
             example=self._example(
-                docstring.examples, self._class_example(item, cls, init_params, methods)
+                cls.path, docstring.examples, self._class_example(item, cls, methods)
             ),
             source=self._source(cls),
             members=tuple(_member(method) for method in methods.values()),
@@ -151,65 +164,56 @@ class Analyzer:
         return tuple(phases)
 
     def _class_example(
-        self,
-        item: PublicObject,
-        cls: griffe.Class,
-        init_params: tuple[Param, ...],
-        methods: dict[str, griffe.Function],
+        self, item: PublicObject, cls: griffe.Class, methods: dict[str, griffe.Function]
     ) -> Generated:
-        method = next(
-            (
-                m
-                for name, m in methods.items()
-                if not name.startswith("_") and "property" not in m.labels
-            ),
-            None,
-        )
-        chosen = None
-        if method is not None:
-            parsed = parse_object(method)
-            binding = (
-                "class"
-                if "classmethod" in method.labels
-                else "static"
-                if "staticmethod" in method.labels
-                else "instance"
-            )
-            chosen = Callable_(
-                method.name,
-                _params(method, {}),
-                _shape(parsed.node if parsed else None),
-                _returns(method),
-                binding,  # type: ignore[arg-type]
-            )
-        context = (
-            "async with"
-            if "__aenter__" in cls.all_members
-            else "with"
-            if "__enter__" in cls.all_members
-            else None
-        )
-        enum_member = _enum_member(cls)
-        defaults = {
-            name: str(attr.value)
-            for name, attr in cls.attributes.items()
-            if name.startswith("default_") and attr.value is not None
-        }
-        target = ClassTarget(init_params, context, chosen, defaults, enum_member)  # type: ignore[arg-type]
-        builder = ExampleBuilder(item.import_path)
+        target = class_target(cls, item.name, methods)
+        builder = ExampleBuilder(item.import_path, hints_for([cls, *methods.values()], self.lookup))
         return Generated(builder.for_class(target), tuple(builder.placeholders))
 
-    def _example(self, docstring_examples: list[str], generated: Generated) -> Example:
-        for text in docstring_examples:
-            doctest = doctest_source(text)
-            code = doctest if doctest is not None else text
-            problems = check_example(code, self.options.packages, self.resolves)
-            language = "pycon" if doctest is not None else "python"
-            return Example(text.strip() + "\n", "docstring", not problems, problems, language)
-        problems = check_example(generated.code, self.options.packages, self.resolves)
-        return Example(
-            generated.code, "signature", not problems, problems, placeholders=generated.placeholders
+    def _example(self, path: str, docstring_examples: list[str], generated: Generated) -> Example:
+        """The first example found in the sources `examples_from` allows, checked."""
+        sources = self.options.examples_from
+        if "docstring" in sources and docstring_examples:
+            return self._docstring_example(docstring_examples[0])
+        snippet = self._usage_snippets().get(path) if "usage" in sources else None
+        if snippet is not None:
+            example = Example(snippet.code, "usage", False, found_in=snippet.where)
+            return self._checked(example, self._check(snippet.code))
+        if "signature" in sources:
+            code, placeholders = generated
+            example = Example(code, "signature", False, placeholders=placeholders)
+            return self._checked(example, self._check(code))
+        return Example("", "none", False, checked=False)
+
+    def _docstring_example(self, text: str) -> Example:
+        doctest = doctest_source(text)
+        code = text.strip() + "\n"
+        problems = self._check(doctest or code, top_level_await=doctest is None)
+        if not problems and self.options.verify_examples == "run":
+            paths, timeout = self.options.run_paths, self.options.run_timeout
+            problems = run_example(code, doctest=doctest is not None, paths=paths, timeout=timeout)
+        language = "pycon" if doctest is not None else "python"
+        return self._checked(Example(code, "docstring", False, language=language), problems)
+
+    def _check(self, code: str, *, top_level_await: bool = False) -> tuple[str, ...]:
+        if self.options.verify_examples == "off":
+            return ()
+        packages = self.options.packages
+        return check_example(code, packages, self.lookup, top_level_await=top_level_await)
+
+    def _checked(self, example: Example, problems: tuple[str, ...]) -> Example:
+        checked = self.options.verify_examples != "off"
+        ran = self.options.verify_examples == "run" and example.origin == "docstring"
+        return replace(
+            example, verified=checked and not problems, problems=problems, checked=checked, ran=ran
         )
+
+    def _usage_snippets(self) -> dict[str, Snippet]:
+        """The shortest mined snippet per canonical path (built once per build)."""
+        if self._usage is None:
+            usage = self.options.usage
+            self._usage = best_snippets(usage, self.lookup) if usage is not None else {}
+        return self._usage
 
     def _source(self, obj: griffe.Object) -> Source | None:
         if obj.lineno is None or obj.endlineno is None:
@@ -274,19 +278,6 @@ def _methods(cls: griffe.Class) -> dict[str, griffe.Function]:
     }
 
 
-_ENUM_BASES = ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag")
-
-
-def _enum_member(cls: griffe.Class) -> str | None:
-    """The first member of an enumeration class; None for other classes."""
-    if not any(str(base).rsplit(".", 1)[-1] in _ENUM_BASES for base in cls.bases):
-        return None
-    return next(
-        (name for name, attr in cls.attributes.items() if not name.startswith("_")),
-        None,
-    )
-
-
 #: Section ids of a page; a method with one of these names gets a suffixed anchor.
 SECTION_IDS = frozenset(
     {"description", "execution-steps", "usage-example", "source", "class-attributes"}
@@ -347,10 +338,6 @@ def _params(func: griffe.Function | None, described: Mapping[str, str]) -> tuple
 
 def _variadic(param: griffe.Parameter) -> bool:
     return param.kind in (griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword)
-
-
-def _returns(func: griffe.Function) -> str | None:
-    return str(func.returns) if func.returns is not None else None
 
 
 _MARKERS = {"variadic positional": "*", "variadic keyword": "**"}

@@ -1,15 +1,22 @@
-"""The Usage Example: the docstring's own example, else a call built from the signature.
+"""The Usage Example generated from a signature: a snippet that is right by construction.
 
-Generated snippets import from the public path, build classes with their required arguments,
-call class and static methods on the class, await coroutines inside `asyncio.run`, and consume
-generators with `for` / `async for`.
+Snippets import from the public path, build classes with their required arguments (models
+from their fields), call class and static methods on the class and instance methods on an
+instance, await coroutines inside `asyncio.run`, consume generators with `for` / `async for`,
+enter context managers with `with` / `async with`, and catch exceptions. Argument values come
+from class attributes that name defaults (`default_station`), `Literal[...]` choices, enum
+members, else a plain value of the annotated type; `...` marks one the reader must fill in.
 """
 
 from __future__ import annotations
 
+import ast
 import builtins
+import json
 import keyword
 import re
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -17,22 +24,61 @@ from mkdocs_howto.analyze.code import FunctionShape
 from mkdocs_howto.facts import Param
 
 Binding = Literal["instance", "class", "static"]
+Context = Literal["with", "async with"]
 
+#: Plain values of annotated types; `{name}` is the parameter's name.
 _SIMPLE_VALUES = {
     "str": '"{name}"',
     "int": "1",
     "float": "1.0",
+    "complex": "1j",
     "bool": "True",
     "bytes": 'b"{name}"',
+    "bytearray": 'bytearray(b"{name}")',
     "list": "[]",
     "dict": "{{}}",
     "set": "set()",
+    "frozenset": "frozenset()",
     "tuple": "()",
     "None": "None",
     "Any": '"{name}"',
     "object": '"{name}"',
+    "Callable": "print",
 }
-_PATH_TYPES = ("Path", "pathlib.Path", "PathLike", "os.PathLike")
+#: Values that need an import: type → (import, value).
+_IMPORTED_VALUES = {
+    "Path": ("from pathlib import Path", 'Path("{name}.txt")'),
+    "PurePath": ("from pathlib import PurePath", 'PurePath("{name}.txt")'),
+    "PathLike": ("from pathlib import Path", 'Path("{name}.txt")'),
+    "datetime": ("from datetime import datetime", "datetime(2024, 1, 1, 12, 0)"),
+    "date": ("from datetime import date", "date(2024, 1, 1)"),
+    "timedelta": ("from datetime import timedelta", "timedelta(seconds=30)"),
+    "Decimal": ("from decimal import Decimal", 'Decimal("1.5")'),
+    "UUID": ("import uuid", "uuid.uuid4()"),
+}
+_SEQUENCES = ("list", "List", "Sequence", "MutableSequence", "Iterable", "Collection")
+_MAPPINGS = ("dict", "Dict", "Mapping", "MutableMapping")
+#: Strings that read better than the parameter's name, by name.
+_NAMED_STRINGS = {
+    "url": '"https://example.org"',
+    "base_url": '"https://example.org"',
+    "endpoint": '"https://example.org/api"',
+    "host": '"example.org"',
+    "email": '"user@example.org"',
+}
+#: Values of unannotated parameters whose name says their type.
+_NAMED_NUMBERS = {
+    **dict.fromkeys(("n", "count", "size", "limit", "retries", "times", "index", "port"), "1"),
+    **dict.fromkeys(("timeout", "delay", "interval", "ratio", "rate", "scale"), "1.0"),
+}
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A value for annotations that name a type of the documented package (an enum member)."""
+
+    value: str
+    import_line: str
 
 
 @dataclass(frozen=True)
@@ -44,67 +90,81 @@ class Callable_:
     shape: FunctionShape
     returns_annotation: str | None = None
     binding: Binding = "instance"
+    context: Context | None = None
+    """For `@contextmanager` / `@asynccontextmanager` functions: how their result is entered."""
 
 
 @dataclass(frozen=True)
 class ClassTarget:
     """A class as the example builder needs it."""
 
-    init_params: tuple[Param, ...]
-    context: Literal["with", "async with"] | None = None
+    init_params: tuple[Param, ...] | None
+    """How the class is called; None when unknown (its `__init__` is outside the package)."""
+    context: Context | None = None
     method: Callable_ | None = None
     defaults: dict[str, str] = field(default_factory=dict)
-    """Class attributes named `default_<param>` and their values."""
+    """Class attributes named `default_<param>` and the value an example passes for them."""
     enum_member: str | None = None
     """For an `Enum`: the member the example picks (enums are not instantiated)."""
+    is_exception: bool = False
+    call: Callable_ | None = None
+    """`__call__`, when the instance itself is the thing to call."""
 
 
 class ExampleBuilder:
     """Build a runnable snippet for one public class or function."""
 
-    def __init__(self, import_path: str) -> None:
+    def __init__(self, import_path: str, hints: Mapping[str, Hint] | None = None) -> None:
         self.module, self.name = import_path.rsplit(".", 1)
+        self.hints = dict(hints or {})
         self.imports = {f"from {self.module} import {self.name}"}
         self.needs_async = False
         self.placeholders: list[str] = []
         """Arguments given as `...`: no honest value could be built for them."""
 
     def for_function(self, function: Callable_) -> str:
-        body = self._use(f"{self.name}({self._args(function.params, {})})", function)
-        return self._assemble(body)
+        call = f"{self.name}({self._args(function.params, {})})"
+        return self._assemble(self._use(call, function, "result"))
 
     def for_class(self, target: ClassTarget) -> str:
-        if target.enum_member is not None:
-            var = _snake(self.name)
-            return self._assemble(
-                [f"{var} = {self.name}.{target.enum_member}", f"print({var}.name, {var}.value)"]
-            )
-        instance = f"{self.name}({self._args(target.init_params, target.defaults)})"
         var = _snake(self.name)
+        if target.enum_member is not None:
+            member = f"{self.name}.{target.enum_member}"
+            return self._assemble([f"{var} = {member}", f"print({var}.name, {var}.value)"])
+        params = target.init_params
+        instance = f"{self.name}({self._args(params or (), target.defaults)})"
+        if target.is_exception:
+            if params is None:
+                instance = f'{self.name}("{_words(self.name)}")'
+            raise_ = f"raise {instance}"
+            return self._assemble(
+                ["try:", f"    {raise_}", f"except {self.name} as error:", "    print(error)"]
+            )
         method = target.method
         if method is not None and method.binding != "instance":
             call = f"{self.name}.{method.name}({self._args(method.params, target.defaults)})"
-            return self._assemble(self._use(call, method))
+            return self._assemble(self._use(call, method, "result"))
+        inner = self._on_instance(var, target)
         if target.context is not None:
             self.needs_async |= target.context == "async with"
-            inner = (
-                self._use(
-                    f"{var}.{method.name}({self._args(method.params, target.defaults)})", method
-                )
-                if method
-                else [f"print({var})"]
-            )
             return self._assemble([f"{target.context} {instance} as {var}:", *_indent(inner)])
-        body = [f"{var} = {instance}"]
-        if method is None:
-            body.append(f"print({var})")
-        else:
-            call = f"{var}.{method.name}({self._args(method.params, target.defaults)})"
-            body.extend(self._use(call, method))
-        return self._assemble(body)
+        return self._assemble([f"{var} = {instance}", *inner])
 
-    def _use(self, call: str, function: Callable_) -> list[str]:
+    def _on_instance(self, var: str, target: ClassTarget) -> list[str]:
+        method = target.method
+        if method is not None:
+            args = self._args(method.params, target.defaults)
+            return self._use(f"{var}.{method.name}({args})", method, "result")
+        if target.call is not None:
+            call = f"{var}({self._args(target.call.params, target.defaults)})"
+            return self._use(call, target.call, "result")
+        return [f"print({var})"]
+
+    def _use(self, call: str, function: Callable_, var: str) -> list[str]:
         shape = function.shape
+        if function.context is not None:
+            self.needs_async |= function.context == "async with"
+            return [f"{function.context} {call} as value:", "    print(value)"]
         if shape.is_generator:
             self.needs_async |= shape.is_async
             loop = "async for" if shape.is_async else "for"
@@ -113,49 +173,65 @@ class ExampleBuilder:
             self.needs_async = True
             call = f"await {call}"
         if _returns_value(function):
-            return [f"result = {call}", "print(result)"]
+            return [f"{var} = {call}", f"print({var})"]
         return [call]
 
-    def _args(self, params: tuple[Param, ...], defaults: dict[str, str]) -> str:
+    def _args(self, params: tuple[Param, ...], defaults: Mapping[str, str]) -> str:
         args = []
         for param in params:
-            if param.name in ("self", "cls") or param.default is not None:
-                continue
-            if param.kind in ("variadic positional", "variadic keyword"):
+            if param.kind in _VARIADIC or param.default is not None:
                 continue
             value = defaults.get(f"default_{param.name}") or self._value(param)
             args.append(value if param.kind == "positional-only" else f"{param.name}={value}")
+        option = _shown_option(params)
+        if option is not None and option.default is not None and len(args) < 3:
+            args.append(f"{option.name}={literal(option.default)}")
         return ", ".join(args)
 
     def _value(self, param: Param) -> str:
-        annotation = (param.annotation or "").replace("typing.", "")
+        if param.annotation is None and param.name in _NAMED_NUMBERS:
+            return _NAMED_NUMBERS[param.name]
+        annotation = (param.annotation or "str").replace("typing.", "").strip("\"'")
         value = self._value_for(annotation, param.name)
         if value == "...":
             self.placeholders.append(param.name)
         return value
 
     def _value_for(self, annotation: str, name: str) -> str:
-        annotation = annotation.strip()
+        annotation = annotation.strip().strip("\"'")
         optional = re.fullmatch(r"Optional\[(.+)\]", annotation)
         if optional:
             return self._value_for(optional.group(1), name)
-        choices = [part for part in _top_level_split(annotation, "|") if part != "None"]
+        union = re.fullmatch(r"Union\[(.+)\]", annotation)
+        choices = _top_level_split(
+            union.group(1) if union else annotation, "|" if not union else ","
+        )
+        choices = [part for part in choices if part != "None"]
         if len(choices) > 1 or (choices and choices[0] != annotation):
             return self._value_for(choices[0], name) if choices else "None"
-        literal = re.fullmatch(r"Literal\[(.+?)(,.*)?\]", annotation)
-        if literal:
-            return literal.group(1).strip()
+        choices_of = re.fullmatch(r"Literal\[(.+)\]", annotation)
+        if choices_of:
+            return literal(_top_level_split(choices_of.group(1), ",")[0])
         base = annotation.split("[", 1)[0]
-        if base in _PATH_TYPES:
-            self.imports.add("from pathlib import Path")
-            return f'Path("{name}.txt")'
-        if base in ("list", "List", "Sequence", "Iterable"):
-            inner = annotation[len(base) + 1 : -1] if "[" in annotation else ""
+        short = base.rsplit(".", 1)[-1]
+        inner = annotation[len(base) + 1 : -1] if "[" in annotation else ""
+        if short in self.hints:
+            self.imports.add(self.hints[short].import_line)
+            return self.hints[short].value
+        if short in _IMPORTED_VALUES:
+            import_line, template = _IMPORTED_VALUES[short]
+            self.imports.add(import_line)
+            return template.format(name=name)
+        if short in _SEQUENCES:
             return f"[{self._value_for(inner, name)}]" if inner else "[]"
-        if base in ("dict", "Dict", "Mapping"):
+        if short == "Annotated":
+            return self._value_for(_top_level_split(inner, ",")[0], name)
+        if short in _MAPPINGS:
             return "{}"
-        template = _SIMPLE_VALUES.get(base or "str")
-        if template is None:
+        if short == "str" and name in _NAMED_STRINGS:
+            return _NAMED_STRINGS[name]
+        template = _SIMPLE_VALUES.get(short, "")
+        if not template:
             return "..."  # an object we cannot build honestly: the reader fills it in
         return template.format(name=name)
 
@@ -164,23 +240,71 @@ class ExampleBuilder:
         return "run_example" if self.name == "main" else "main"
 
     def _assemble(self, body: list[str]) -> str:
-        imports = sorted(self.imports)
+        imports = _import_block({*self.imports, *(["import asyncio"] if self.needs_async else [])})
         if self.needs_async:
-            lines = [
-                "import asyncio",
-                "",
-                *imports,
-                "",
-                "",
-                f"async def {self._entry_point()}() -> None:",
+            entry = self._entry_point()
+            body = [
+                f"async def {entry}() -> None:",
                 *_indent(body),
                 "",
                 "",
-                f"asyncio.run({self._entry_point()}())",
+                f"asyncio.run({entry}())",
             ]
+            return "\n".join([*imports, "", "", *body]) + "\n"
+        return "\n".join([*imports, "", *body]) + "\n"
+
+
+def _import_block(lines: set[str]) -> list[str]:
+    """Imports as isort writes them: standard library first, one `from` line per module."""
+    plain: dict[bool, set[str]] = {True: set(), False: set()}
+    names: dict[tuple[bool, str], set[str]] = {}
+    for line in lines:
+        words = line.split()
+        stdlib = words[1].split(".", 1)[0] in sys.stdlib_module_names
+        if words[0] == "import":
+            plain[stdlib].add(line)
         else:
-            lines = [*imports, "", *body]
-        return "\n".join(lines) + "\n"
+            names.setdefault((stdlib, words[1]), set()).add(" ".join(words[3:]))
+    groups = []
+    for stdlib in (True, False):
+        group = sorted(plain[stdlib]) + [
+            f"from {module} import {', '.join(sorted(found))}"
+            for (is_stdlib, module), found in sorted(names.items())
+            if is_stdlib == stdlib
+        ]
+        if group:
+            groups.append("\n".join(group))
+    return "\n\n".join(groups).split("\n")
+
+
+_VARIADIC = ("variadic positional", "variadic keyword")
+
+
+def _shown_option(params: tuple[Param, ...]) -> Param | None:
+    """The first keyword-only option with a string default: shown to teach the keyword."""
+    for param in params:
+        if param.kind == "keyword-only" and param.default is not None:
+            try:
+                value = ast.literal_eval(param.default)
+            except (ValueError, SyntaxError):
+                continue
+            if isinstance(value, str) and value:
+                return param
+    return None
+
+
+def literal(text: str) -> str:
+    """A literal as the example shows it: strings in double quotes, as the house style has."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return text
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else text
+
+
+def _words(name: str) -> str:
+    """`FeedError` → `feed error`: a readable message for an exception example."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).lower()
 
 
 def _top_level_split(annotation: str, separator: str) -> list[str]:

@@ -1,0 +1,304 @@
+"""Signature facts of dotted paths, read from the Griffe tree: what examples are built from and
+checked against.
+
+`lookup_for(collection)` answers `Symbol | None` for a dotted path: the verifier and the
+example builder never see a Griffe object, only these facts.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import griffe
+
+from mkdocs_howto.analyze.code import function_shape, parse_object
+from mkdocs_howto.facts import Param
+
+Kind = Literal["module", "class", "function", "attribute", "external"]
+Binding = Literal["instance", "class", "static", "property"]
+
+#: Bases whose subclasses are built from their annotated fields, by keyword only.
+_KEYWORD_MODELS = ("BaseModel", "BaseSettings", "SQLModel", "TypedDict")
+#: Bases and decorators whose classes take their fields positionally or by keyword.
+_FIELD_MODELS = ("NamedTuple", "Struct")
+_ENUM_BASES = ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum")
+_NEUTRAL_BASES = ("object", "Generic", "Protocol", "ABC", "abc.ABC")
+_CONTEXT_DECORATORS = {"contextmanager": "with", "asynccontextmanager": "async with"}
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """What a call site needs to know about a dotted path."""
+
+    path: str
+    """The canonical path (where the object is defined)."""
+    kind: Kind
+    params: tuple[Param, ...] | None = None
+    """How it is called (without `self` / `cls`); None when unknown (external bases)."""
+    binding: Binding = "instance"
+    """For methods: how they are bound."""
+    is_async: bool = False
+    is_generator: bool = False
+    context: Literal["with", "async with"] | None = None
+    """For `@contextmanager` functions: how their result is entered."""
+    open: bool = False
+    """Members Griffe cannot see may exist (external bases, module `__getattr__`)."""
+    is_enum: bool = False
+    enum_member: str | None = None
+    """For an enumeration: its first member, the one examples pick."""
+    import_path: str = ""
+    """The public path an example imports it from."""
+    value: str | None = None
+    """For attributes: the value's source, when it has one."""
+
+
+Lookup = Callable[[str], "Symbol | None"]
+
+
+def lookup_for(
+    collection: griffe.ModulesCollection, import_paths: Mapping[str, str] | None = None
+) -> Lookup:
+    """A cached `Lookup` over the loaded packages; `import_paths` maps canonical → public."""
+    known = dict(import_paths or {})
+
+    @cache
+    def lookup(path: str) -> Symbol | None:
+        try:
+            obj = collection.get_member(path)
+        except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+            return None
+        return symbol_of(obj, known)
+
+    return lookup
+
+
+def symbol_of(obj: griffe.Object | griffe.Alias, import_paths: Mapping[str, str]) -> Symbol:
+    try:
+        target = obj.final_target if isinstance(obj, griffe.Alias) else obj
+    except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return Symbol(obj.path, "external", open=True)
+    public = import_paths.get(target.path) or _public_path(target)
+    if isinstance(target, griffe.Module):
+        return Symbol(
+            target.path, "module", open="__getattr__" in target.members, import_path=public
+        )
+    if isinstance(target, griffe.Class):
+        return Symbol(
+            target.path,
+            "class",
+            constructor_params(target),
+            open=is_open(target),
+            is_enum=is_enum(target),
+            enum_member=enum_member(target),
+            import_path=public,
+        )
+    if isinstance(target, griffe.Function):
+        return _function_symbol(target, public)
+    raw = getattr(target, "value", None)
+    value = str(raw) if raw is not None else None
+    return Symbol(target.path, "attribute", open=True, import_path=public, value=value)
+
+
+def _function_symbol(func: griffe.Function, public: str) -> Symbol:
+    parsed = parse_object(func)
+    node = parsed.node if parsed else None
+    shape = (
+        function_shape(node) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) else None
+    )
+    binding: Binding = (
+        "property"
+        if "property" in func.labels or "cached_property" in func.labels
+        else "class"
+        if "classmethod" in func.labels
+        else "static"
+        if "staticmethod" in func.labels
+        else "instance"
+    )
+    return Symbol(
+        func.path,
+        "function",
+        params_of(func),
+        binding,
+        is_async=shape.is_async if shape else "async" in func.labels,
+        is_generator=shape.is_generator if shape else False,
+        context=context_decorator(func),
+        import_path=public,
+    )
+
+
+def context_decorator(func: griffe.Function) -> Literal["with", "async with"] | None:
+    """`with` for a `@contextmanager` function, `async with` for `@asynccontextmanager`."""
+    for decorator in func.decorators:
+        name = decorator.callable_path.rsplit(".", 1)[-1]
+        if name in _CONTEXT_DECORATORS:
+            return _CONTEXT_DECORATORS[name]  # type: ignore[return-value]
+    return None
+
+
+def params_of(func: griffe.Function) -> tuple[Param, ...]:
+    """Parameters as callers pass them: `self` / `cls` of a method left out."""
+    params = list(func.parameters)
+    in_class = func.parent is not None and func.parent.is_class
+    if params and in_class and "staticmethod" not in func.labels:
+        params = params[1:] if params[0].name in ("self", "cls", "mcs") else params
+    return tuple(
+        Param(
+            name=param.name,
+            kind=param.kind.value if param.kind else "positional or keyword",
+            annotation=str(param.annotation) if param.annotation is not None else None,
+            default=None if param.required or _variadic(param) else str(param.default),
+        )
+        for param in params
+    )
+
+
+def _variadic(param: griffe.Parameter) -> bool:
+    return param.kind in (griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword)
+
+
+def _public_path(obj: griffe.Object) -> str:
+    paths = [obj.path, *(alias.path for alias in obj.aliases.values())]
+    public = [p for p in paths if not any(part.startswith("_") for part in p.split("."))]
+    return min(public or paths, key=lambda path: (path.count("."), path))
+
+
+def base_names(cls: griffe.Class) -> Iterator[tuple[str, str]]:
+    """(short name, canonical path) of each base, as written."""
+    for base in cls.bases:
+        text = str(base).split("[", 1)[0]
+        canonical = getattr(base, "canonical_path", text).split("[", 1)[0]
+        yield text.rsplit(".", 1)[-1], canonical
+
+
+def _ancestors(cls: griffe.Class) -> list[griffe.Class]:
+    try:
+        return [cls, *cls.mro()]
+    except (ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return [cls]
+
+
+def is_enum(cls: griffe.Class) -> bool:
+    return any(name in _ENUM_BASES for klass in _ancestors(cls) for name, _ in base_names(klass))
+
+
+def enum_member(cls: griffe.Class) -> str | None:
+    """The first member of an enumeration class; None for other classes."""
+    if not is_enum(cls):
+        return None
+    return next(
+        (
+            name
+            for name, attr in cls.attributes.items()
+            if not name.startswith("_") and "class-attribute" in attr.labels
+        ),
+        None,
+    )
+
+
+def is_exception(cls: griffe.Class) -> bool:
+    return any(
+        name.endswith(("Error", "Exception", "Warning")) or name == "BaseException"
+        for klass in _ancestors(cls)
+        for name, _ in base_names(klass)
+    )
+
+
+def is_open(cls: griffe.Class) -> bool:
+    """Whether some base lies outside the loaded packages, so members may be hidden."""
+    ancestors = {klass.path for klass in _ancestors(cls)}
+    for klass in _ancestors(cls):
+        for name, canonical in base_names(klass):
+            if name in _NEUTRAL_BASES or canonical in ancestors:
+                continue
+            return True
+    return "__getattr__" in cls.all_members
+
+
+def constructor_params(cls: griffe.Class) -> tuple[Param, ...] | None:
+    """How the class is called; None when that cannot be known statically."""
+    if is_enum(cls):
+        return None
+    for klass in _ancestors(cls):
+        init = klass.members.get("__init__")
+        if isinstance(init, griffe.Function):
+            return params_of(init)
+        style = _model_style(klass)
+        if style is not None:
+            return _fields(cls, style)
+        new = klass.members.get("__new__")
+        if isinstance(new, griffe.Function):
+            return params_of(new)
+    return None if is_open(cls) else ()
+
+
+def _model_style(cls: griffe.Class) -> Literal["keyword", "fields"] | None:
+    """How a class without `__init__` is built from its annotated fields, if it is."""
+    if any(d.callable_path.split(".", 1)[0] in ("attr", "attrs") for d in cls.decorators):
+        return "fields"
+    for name, _ in base_names(cls):
+        if name in _KEYWORD_MODELS:
+            return "keyword"
+        if name in _FIELD_MODELS:
+            return "fields"
+    return None
+
+
+def _fields(cls: griffe.Class, style: Literal["keyword", "fields"]) -> tuple[Param, ...]:
+    """Annotated class-level fields of the class and its loaded bases, base fields first."""
+    found: dict[str, Param] = {}
+    attrs_style = any(d.callable_path.split(".", 1)[0] in ("attr", "attrs") for d in cls.decorators)
+    kind = "keyword-only" if style == "keyword" else "positional or keyword"
+    for klass in reversed(_ancestors(cls)):
+        parsed = parse_object(klass)
+        if parsed is None or not isinstance(parsed.node, ast.ClassDef):
+            continue
+        for statement in parsed.node.body:
+            field = _field(statement, attrs_style)
+            if field is not None:
+                name, annotation, default = field
+                found[name] = Param(name, kind, annotation, default)
+    return tuple(found.values())
+
+
+def _field(statement: ast.stmt, attrs_style: bool) -> tuple[str, str, str | None] | None:
+    if not isinstance(statement, ast.AnnAssign) or not isinstance(statement.target, ast.Name):
+        return None
+    annotation = ast.unparse(statement.annotation)
+    if annotation.split("[", 1)[0].rsplit(".", 1)[-1] in ("ClassVar", "InitVar"):
+        return None
+    name = statement.target.id
+    if attrs_style:
+        name = name.lstrip("_")
+    value = statement.value
+    if value is None:
+        return name, annotation, None
+    if not isinstance(value, ast.Call) or _call_name(value) not in (
+        "field",
+        "Field",
+        "ib",
+        "attrib",
+    ):
+        return name, annotation, ast.unparse(value)
+    keywords = {k.arg: k.value for k in value.keywords if k.arg}
+    init = keywords.get("init")
+    if isinstance(init, ast.Constant) and init.value is False:
+        return None
+    alias = keywords.get("alias")
+    if isinstance(alias, ast.Constant) and isinstance(alias.value, str):
+        name = alias.value
+    for key in ("default", "default_factory", "factory"):
+        if key in keywords:
+            return name, annotation, ast.unparse(keywords[key])
+    first = value.args[0] if value.args else None
+    if first is not None and not (isinstance(first, ast.Constant) and first.value is ...):
+        return name, annotation, ast.unparse(first)
+    return name, annotation, None
+
+
+def _call_name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")

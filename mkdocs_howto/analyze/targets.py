@@ -1,0 +1,124 @@
+"""Griffe objects → what the example builder needs: `Callable_`, `ClassTarget`, `Hint`s."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+
+import griffe
+
+from mkdocs_howto.analyze.code import FunctionShape, function_shape, parse_object
+from mkdocs_howto.analyze.example import Binding, Callable_, ClassTarget, Hint, literal
+from mkdocs_howto.analyze.symbols import (
+    Lookup,
+    constructor_params,
+    context_decorator,
+    enum_member,
+    is_exception,
+    params_of,
+)
+
+_NO_SHAPE = FunctionShape(False, False, (), (), ())
+
+
+def callable_of(func: griffe.Function, name: str | None = None) -> Callable_:
+    parsed = parse_object(func)
+    node = parsed.node if parsed else None
+    shape = (
+        function_shape(node)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        else _NO_SHAPE
+    )
+    binding: Binding = (
+        "class"
+        if "classmethod" in func.labels
+        else "static"
+        if "staticmethod" in func.labels
+        else "instance"
+    )
+    return Callable_(
+        name or func.name,
+        params_of(func),
+        shape,
+        str(func.returns) if func.returns is not None else None,
+        binding,
+        context_decorator(func),
+    )
+
+
+def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Function]) -> ClassTarget:
+    """The class built with its constructor, and its first public method called."""
+    method = next(
+        (
+            m
+            for method_name, m in methods.items()
+            if not method_name.startswith("_") and not {"property", "cached_property"} & m.labels
+        ),
+        None,
+    )
+    members = cls.all_members
+    context = (
+        "async with" if "__aenter__" in members else "with" if "__enter__" in members else None
+    )
+    call = members.get("__call__")
+    return ClassTarget(
+        constructor_params(cls),
+        context,  # type: ignore[arg-type]
+        callable_of(method) if method is not None else None,
+        _defaults(cls, name),
+        enum_member(cls),
+        is_exception(cls),
+        callable_of(call) if isinstance(call, griffe.Function) and method is None else None,
+    )
+
+
+def _defaults(cls: griffe.Class, name: str) -> dict[str, str]:
+    """`default_<param>` class attributes: their literal value, else `Class.default_<param>`."""
+    found = {}
+    for attr_name, member in cls.all_members.items():
+        try:
+            attr = member.final_target if isinstance(member, griffe.Alias) else member
+        except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+            continue
+        if not attr_name.startswith("default_") or not isinstance(attr, griffe.Attribute):
+            continue
+        if attr.value is None or "class-attribute" not in attr.labels:
+            continue
+        value = literal(str(attr.value))
+        try:
+            ast.literal_eval(value)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            value = f"{name}.{attr_name}"
+        found[attr_name] = value
+    return found
+
+
+def hints_for(objects: Iterable[griffe.Object | griffe.Alias], lookup: Lookup) -> dict[str, Hint]:
+    """Values for annotations naming an enum of the documented packages: `Color.RED`."""
+    hints = {}
+    for expr in _annotations(objects):
+        for part in expr.iterate(flat=True):
+            if not isinstance(part, griffe.ExprName) or part.name in hints:
+                continue
+            symbol = lookup(part.canonical_path)
+            if symbol is None or symbol.enum_member is None:
+                continue
+            module, cls = symbol.import_path.rsplit(".", 1)
+            hints[part.name] = Hint(f"{cls}.{symbol.enum_member}", f"from {module} import {cls}")
+    return hints
+
+
+def _annotations(objects: Iterable[griffe.Object | griffe.Alias]) -> Iterator[griffe.Expr]:
+    for obj in objects:
+        if isinstance(obj, griffe.Function):
+            for param in obj.parameters:
+                if isinstance(param.annotation, griffe.Expr):
+                    yield param.annotation
+        elif isinstance(obj, griffe.Class):
+            for member in obj.all_members.values():
+                if isinstance(member, griffe.Attribute) and isinstance(
+                    member.annotation, griffe.Expr
+                ):
+                    yield member.annotation
+                elif isinstance(member, griffe.Function) and member.name == "__init__":
+                    yield from _annotations([member])
