@@ -173,6 +173,10 @@ def _load_once(loader: griffe.GriffeLoader, name: str, paths: Iterable[Path]) ->
         raise LoadError(_syntax_message(error, name)) from error
     except griffe.AliasResolutionError:
         raise
+    except griffe.LoadingError as error:
+        if isinstance(error.__cause__, SyntaxError):  # Griffe wraps the parser's error
+            raise LoadError(_syntax_message(error.__cause__, name)) from error
+        raise LoadError(f"package '{name}' could not be loaded: {error}") from error
     except griffe.GriffeError as error:
         raise LoadError(f"package '{name}' could not be loaded: {error}") from error
     if not isinstance(module, griffe.Module):
@@ -181,7 +185,7 @@ def _load_once(loader: griffe.GriffeLoader, name: str, paths: Iterable[Path]) ->
 
 
 def _syntax_message(error: SyntaxError, name: str) -> str:
-    where = f"{error.filename}:{error.lineno}" if error.filename else name
+    where = f"{display_path(error.filename)}:{error.lineno}" if error.filename else name
     return f"{where}: package '{name}' could not be parsed: {error.msg}"
 
 

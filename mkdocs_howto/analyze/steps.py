@@ -51,7 +51,7 @@ class StepNarrator:
         if decorators:
             first = min(first, *(d.lineno for d in decorators))
         # A comment block of several lines is one title: read it from its first line.
-        lines = []
+        lines: list[str] = []
         line = first - 1
         while line in self.comments and len(lines) < _MAX_TITLE_LINES:
             lines.insert(0, self.comments[line])
