@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 Package = Callable[[dict[str, str]], Path]
 """The `package` fixture: writes files under `tmp_path/src` and returns that folder."""
 SITE_EXAMPLE = ROOT / "site_example"
+#: Projects used as test data (their own tests are mined for examples, never run).
+collect_ignore = ["fixtures"]
 
 
 def write_package(root: Path, files: dict[str, str]) -> Path:

@@ -6,7 +6,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import Package, generate, load
+from conftest import Package, build_site, generate, load, write_package
+from mkdocs.exceptions import Abort
 
 from mkdocs_howto.analyze.symbols import Lookup, lookup_for
 from mkdocs_howto.analyze.verify import check_example, run_example
@@ -183,3 +184,47 @@ def test_run_reports_a_failing_doctest(tmp_path: Path) -> None:
     assert run_example("1 / 0\n", doctest=False, paths=[], timeout=30) == (
         "fails when run: ZeroDivisionError: division by zero",
     )
+
+
+DOUBLE = '''
+def double(value: int) -> int:
+    """Double a value.
+
+    Examples:
+        >>> from pkg import double
+        >>> double(2)
+        5
+    """
+    return value * 2
+'''
+
+
+WRONG = '''
+def double(value: int) -> int:
+    """Double a value.
+
+    Examples:
+        >>> from pkg.math import double
+    """
+    return value * 2
+'''
+
+
+def test_strict_build_fails_on_a_failed_example(tmp_path: Path) -> None:
+    write_package(tmp_path / "src", {"pkg/__init__.py": WRONG})
+    with pytest.raises(Abort):
+        build_site(tmp_path, {"packages": ["pkg"], "paths": ["src"]})
+
+
+def test_run_mode_runs_doctests_and_reports_failures(tmp_path: Path) -> None:
+    write_package(tmp_path / "src", {"pkg/__init__.py": DOUBLE})
+    site = build_site(tmp_path, {"packages": ["pkg"], "paths": ["src"]})
+    assert "verified: parses, imports resolve" in site.html("howto/pkg/double/index.html")
+    with pytest.raises(Abort):
+        build_site(tmp_path, {"packages": ["pkg"], "paths": ["src"], "verify_examples": "run"})
+    site = build_site(
+        tmp_path, {"packages": ["pkg"], "paths": ["src"], "verify_examples": "run"}, strict=False
+    )
+    html = site.html("howto/pkg/double/index.html")
+    assert "failed check" in html
+    assert "the docstring expects" in html

@@ -240,7 +240,7 @@ class ExampleBuilder:
         return "run_example" if self.name == "main" else "main"
 
     def _assemble(self, body: list[str]) -> str:
-        imports = _import_block({*self.imports, *(["import asyncio"] if self.needs_async else [])})
+        imports = import_block({*self.imports, *(["import asyncio"] if self.needs_async else [])})
         if self.needs_async:
             entry = self._entry_point()
             body = [
@@ -254,7 +254,7 @@ class ExampleBuilder:
         return "\n".join([*imports, "", *body]) + "\n"
 
 
-def _import_block(lines: set[str]) -> list[str]:
+def import_block(lines: set[str]) -> list[str]:
     """Imports as isort writes them: standard library first, one `from` line per module."""
     plain: dict[bool, set[str]] = {True: set(), False: set()}
     names: dict[tuple[bool, str], set[str]] = {}

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from mkdocs_howto.analyze.example import import_block
 from mkdocs_howto.analyze.symbols import Lookup
 
 _FENCE = re.compile(
@@ -135,7 +136,7 @@ def _snippet(  # noqa: PLR0917 - one call site, every argument named there
     where: str,
     first_line: int,
 ) -> Snippet | None:
-    if not body:
+    if not body or _leaves(body):
         return None
     module = ast.Module(body=body, type_ignores=[])
     bindings = _import_bindings(imports)
@@ -147,22 +148,23 @@ def _snippet(  # noqa: PLR0917 - one call site, every argument named there
         return None
     start, end = body[0].lineno, body[-1].end_lineno or body[-1].lineno
     text = textwrap.dedent("\n".join(lines[start - 1 : end]))
-    needed = [_import_line(node, free) for node in imports]
-    header = [line for line in needed if line]
+    header = {line for line in (_import_line(node, free) for node in imports) if line}
     if is_async:
-        text = "\n".join(
-            [
-                "async def main() -> None:",
-                textwrap.indent(text, "    "),
-                "",
-                "",
-                "asyncio.run(main())",
-            ]
-        )
-        header = ["import asyncio", *(line for line in header if line != "import asyncio")]
-    code = "\n".join([*header, "", text]) if header else text
+        body_text = textwrap.indent(text, "    ")
+        text = f"async def main() -> None:\n{body_text}\n\n\nasyncio.run(main())"
+        header.add("import asyncio")
+    blank = ["", ""] if is_async else [""]
+    code = "\n".join([*import_block(header), *blank, text]) if header else text
     return Snippet(
         code.rstrip() + "\n", calls, where.format(line=start + first_line - 1), end - start + 1
+    )
+
+
+def _leaves(body: list[ast.stmt]) -> bool:
+    """Whether the body returns or yields: a fixture or a helper, not a usage example."""
+    return any(
+        isinstance(node, ast.Return | ast.Yield | ast.YieldFrom)
+        for node in ast.walk(ast.Module(body=body, type_ignores=[]))
     )
 
 
