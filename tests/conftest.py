@@ -33,6 +33,14 @@ SITE_EXAMPLE = ROOT / "site_example"
 collect_ignore = ["fixtures"]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite the `steps:` of tests/golden/steps/*.yaml from the narrator's output",
+    )
+
+
 def write_package(root: Path, files: dict[str, str]) -> Path:
     """Write `{"pkg/__init__.py": code, ...}` under `root`, dedenting each file."""
     for relative, code in files.items():
