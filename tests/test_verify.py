@@ -228,3 +228,23 @@ def test_run_mode_runs_doctests_and_reports_failures(tmp_path: Path) -> None:
     html = site.html("howto/pkg/double/index.html")
     assert "failed check" in html
     assert "the docstring expects" in html
+
+
+def test_a_name_imported_only_for_type_checkers_cannot_be_imported(package: Package) -> None:
+    src = package(
+        {
+            "pkg/__init__.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+            "    from pkg._impl import Bar\n",
+            "pkg/_impl.py": "class Bar:\n    pass\n",
+        }
+    )
+    lookup = lookup_for(load(src, "pkg").roots[0].modules_collection)
+    assert check("from pkg import Bar\n", lookup) == (
+        "imports `pkg.Bar`, which exists only under `if TYPE_CHECKING:`",
+    )
+
+
+def test_docstring_examples_may_use_names_their_doctest_setup_provides(lookup: Lookup) -> None:
+    """networkx's doctests use `nx` from its conftest: not an error in a docstring."""
+    code = ">>> G = nx.path_graph(4)\n"
+    assert check_example(code[4:], frozenset({"pkg"}), lookup, self_contained=False) == ()

@@ -92,7 +92,7 @@ class Analyzer:
         docstring = parse_docstring(func)
         params = _params(func, docstring.params)
         structure = structure_of_function(item.name, shape, set(func.labels), list(params))
-        builder = ExampleBuilder(item.import_path, hints_for([func], self.lookup))
+        builder = ExampleBuilder(self._import_path(item), hints_for([func], self.lookup))
         code = builder.for_function(callable_of(func, item.name))
         generated = Generated(code, tuple(builder.placeholders))
         return HowTo(
@@ -167,8 +167,15 @@ class Analyzer:
         self, item: PublicObject, cls: griffe.Class, methods: dict[str, griffe.Function]
     ) -> Generated:
         target = class_target(cls, item.name, methods)
-        builder = ExampleBuilder(item.import_path, hints_for([cls, *methods.values()], self.lookup))
+        hints = hints_for([cls, *methods.values()], self.lookup)
+        builder = ExampleBuilder(self._import_path(item), hints)
         return Generated(builder.for_class(target), tuple(builder.placeholders))
+
+    def _import_path(self, item: PublicObject) -> str:
+        """The public path, unless it exists only under `if TYPE_CHECKING:` (then where the
+        object is defined, which always imports)."""
+        symbol = self.lookup(item.import_path)
+        return item.import_path if symbol is None or symbol.runtime else item.obj.path
 
     def _example(self, path: str, docstring_examples: list[str], generated: Generated) -> Example:
         """The first example found in the sources `examples_from` allows, checked."""
@@ -188,18 +195,25 @@ class Analyzer:
     def _docstring_example(self, text: str) -> Example:
         doctest = doctest_source(text)
         code = text.strip() + "\n"
-        problems = self._check(doctest or code, top_level_await=doctest is None)
+        problems = self._check(doctest or code, top_level_await=doctest is None, docstring=True)
         if not problems and self.options.verify_examples == "run":
             paths, timeout = self.options.run_paths, self.options.run_timeout
             problems = run_example(code, doctest=doctest is not None, paths=paths, timeout=timeout)
         language = "pycon" if doctest is not None else "python"
         return self._checked(Example(code, "docstring", False, language=language), problems)
 
-    def _check(self, code: str, *, top_level_await: bool = False) -> tuple[str, ...]:
+    def _check(
+        self, code: str, *, top_level_await: bool = False, docstring: bool = False
+    ) -> tuple[str, ...]:
         if self.options.verify_examples == "off":
             return ()
-        packages = self.options.packages
-        return check_example(code, packages, self.lookup, top_level_await=top_level_await)
+        return check_example(
+            code,
+            self.options.packages,
+            self.lookup,
+            top_level_await=top_level_await,
+            self_contained=not docstring,
+        )
 
     def _checked(self, example: Example, problems: tuple[str, ...]) -> Example:
         checked = self.options.verify_examples != "off"

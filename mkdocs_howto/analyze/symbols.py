@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
@@ -54,6 +54,8 @@ class Symbol:
     """The public path an example imports it from."""
     value: str | None = None
     """For attributes: the value's source, when it has one."""
+    runtime: bool = True
+    """False for a name imported only under `if TYPE_CHECKING:`: importing it fails."""
 
 
 Lookup = Callable[[str], "Symbol | None"]
@@ -71,7 +73,11 @@ def lookup_for(
             obj = collection.get_member(path)
         except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
             return None
-        return symbol_of(obj, known)
+        symbol = symbol_of(obj, known)
+        lazy = obj.parent is not None and "__getattr__" in obj.parent.members  # PEP 562
+        if obj.is_alias and not getattr(obj, "runtime", True) and not lazy:
+            symbol = replace(symbol, runtime=False)
+        return symbol
 
     return lookup
 

@@ -38,11 +38,18 @@ class _Ref:
 
 
 def check_example(
-    code: str, packages: frozenset[str], lookup: Lookup, *, top_level_await: bool = False
+    code: str,
+    packages: frozenset[str],
+    lookup: Lookup,
+    *,
+    top_level_await: bool = False,
+    self_contained: bool = True,
 ) -> tuple[str, ...]:
     """Problems found in `code`; empty when every check passed.
 
     `top_level_await` accepts `await` outside a function, as in an async REPL or a notebook.
+    `self_contained=False` accepts names the snippet does not define: docstring examples
+    often rely on names a project's doctest setup provides (`nx`, `np`).
     """
     flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if top_level_await else 0
     try:
@@ -50,14 +57,17 @@ def check_example(
         compile(tree, "<example>", "exec", flags=flags, dont_inherit=True)
     except SyntaxError as error:
         return (f"does not compile: {error.msg} (line {error.lineno})",)
-    checker = _Checker(packages, lookup, tree)
+    checker = _Checker(packages, lookup, tree, self_contained)
     checker.visit(tree)
     return tuple(dict.fromkeys(checker.problems))
 
 
 class _Checker(ast.NodeVisitor):
-    def __init__(self, packages: frozenset[str], lookup: Lookup, tree: ast.Module) -> None:
+    def __init__(
+        self, packages: frozenset[str], lookup: Lookup, tree: ast.Module, self_contained: bool
+    ) -> None:
         self.packages = packages
+        self.self_contained = self_contained
         self.lookup = lookup
         self.env: dict[str, _Ref] = {}
         self.problems: list[str] = []
@@ -120,7 +130,7 @@ class _Checker(ast.NodeVisitor):
 
     def visit_Name(self, node: ast.Name) -> None:
         known = node.id in self.bound or node.id in self.env or hasattr(builtins, node.id)
-        if isinstance(node.ctx, ast.Load) and not known:
+        if isinstance(node.ctx, ast.Load) and not known and self.self_contained:
             self.problems.append(f"uses `{node.id}`, which is neither defined nor imported")
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
@@ -216,9 +226,12 @@ class _Checker(ast.NodeVisitor):
         top = module.split(".", 1)[0]
         if top in self.packages:
             path = f"{module}.{name}" if name and name != "*" else module
-            return (
-                [] if self.lookup(path) is not None else [f"imports `{path}`, which does not exist"]
-            )
+            symbol = self.lookup(path)
+            if symbol is None:
+                return [f"imports `{path}`, which does not exist"]
+            if not symbol.runtime:
+                return [f"imports `{path}`, which exists only under `if TYPE_CHECKING:`"]
+            return []
         if top in sys.stdlib_module_names or _installed(top):
             return []
         return [f"imports `{module}`, which is neither documented here nor installed"]
