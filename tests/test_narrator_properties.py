@@ -266,27 +266,15 @@ def test_edge_bodies(source: str) -> None:
     check_module(source)
 
 
-#: Crashes found while testing, as the smallest inputs that show them; fixed when they XPASS.
+#: Crashes found while testing, as the smallest inputs that showed them (fixed since).
 KNOWN_CRASHES = [
     pytest.param(
         'def outer():\n    def inner():\n        """\n        """\n',
         id="nested-function-with-whitespace-docstring",
-        marks=pytest.mark.xfail(
-            strict=True,
-            raises=IndexError,
-            reason="BUG: visit_FunctionDef takes `docstring.strip().splitlines()[0]` of a "
-            "docstring that is only whitespace after `ast.get_docstring` (steps.py)",
-        ),
     ),
     pytest.param(
         "def f(a):\n    return " + " + ".join(["a"] * 1000) + "\n",
         id="long-operator-chain",
-        marks=pytest.mark.xfail(
-            strict=True,
-            raises=RecursionError,
-            reason="BUG: `sentences.unparse` lets ast.unparse's RecursionError out on a long "
-            "`a + a + …` chain that ast.parse and Griffe accept",
-        ),
     ),
 ]
 

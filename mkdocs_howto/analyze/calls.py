@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import string
+import sys
 from collections.abc import Mapping
 
 from mkdocs_howto.analyze import lexicon
@@ -17,7 +18,7 @@ class CallDescriber:
     """Turn an `ast.Call` into a sentence: lexicon first, then name prefixes, then a fallback."""
 
     def __init__(self, extra_calls: Mapping[str, str] | None = None) -> None:
-        self.calls = {**lexicon.CALLS, **(extra_calls or {})}
+        self.calls: dict[str, str | tuple[str, ...]] = {**lexicon.CALLS, **(extra_calls or {})}
 
     def describe(self, call: ast.Call) -> Sentence:
         parts = _CallParts(call)
@@ -28,14 +29,15 @@ class CallDescriber:
         return sentence("Calls {call}", call=parts.values["call"])
 
     def _candidates(self, parts: _CallParts) -> list[str]:
-        found = []
+        found: list[str] = []
         dotted = parts.dotted
         if dotted:
             for key in (dotted, dotted.split(".", 1)[-1], parts.name):
                 if key in self.calls and (key != parts.name or not parts.receiver):
-                    found.append(self.calls[key])
-        if parts.receiver is not None and parts.receiver_tail not in ("self", "cls"):
-            # `self.send(x)` is the class's own method, not a socket's `send`
+                    entry = self.calls[key]
+                    found.extend((entry,) if isinstance(entry, str) else entry)
+        if parts.receiver is not None and not _own_or_module(parts):
+            # `self.send(x)` is the class's own method, `os.replace` is not `str.replace`
             found.extend(_method_templates(parts))
         found.extend(_prefix_templates(parts.name))
         return found
@@ -64,9 +66,17 @@ def _method_templates(parts: _CallParts) -> list[str]:
     return templates
 
 
+def _own_or_module(parts: _CallParts) -> bool:
+    """A method of the class itself (`self.x()`) or a function of a stdlib module (`os.x()`)."""
+    if parts.receiver_tail in ("self", "cls"):
+        return True
+    receiver = parts.dotted.rsplit(".", 1)[0] if parts.dotted else ""
+    return receiver in sys.stdlib_module_names
+
+
 def _prefix_templates(name: str) -> list[str]:
     words = name.strip("_").split("_")
-    if len(words) < 2:
+    if len(words) < 2 or words[1].lower() in lexicon.PREFIX_STOPWORDS:
         return []
     prefix, rest = words[0].lower(), " ".join(words[1:])
     if prefix in lexicon.PREDICATE_PREFIXES:

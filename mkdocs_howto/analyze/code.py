@@ -38,12 +38,18 @@ def parse_object(obj: griffe.Object) -> ParsedSource | None:
 
 
 def own_nodes(node: ast.AST) -> Iterator[ast.AST]:
-    """Walk a function body without entering nested functions, classes or lambdas."""
-    for child in ast.iter_child_nodes(node):
+    """Walk a function body without entering nested functions, classes or lambdas.
+
+    Iterative, not recursive: a 1,000-term `a + a + …` is valid Python and must not hit the
+    recursion limit here.
+    """
+    stack = list(reversed(list(ast.iter_child_nodes(node))))
+    while stack:
+        child = stack.pop()
         if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
             continue
         yield child
-        yield from own_nodes(child)
+        stack.extend(reversed(list(ast.iter_child_nodes(child))))
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,37 @@ from __future__ import annotations
 import re
 
 #: Calls matched by their full dotted name, as written or after stripping a module prefix.
-CALLS: dict[str, str] = {
+CALLS: dict[str, str | tuple[str, ...]] = {
     "json.loads": "Parses {arg0} as JSON",
     "json.load": "Parses the JSON in {arg0}",
     "json.dumps": "Serialises {arg0} to a JSON string",
     "json.dump": "Writes {arg0} as JSON to {arg1}",
+    "tomllib.load": "Parses the TOML in {arg0}",
+    "tomllib.loads": "Parses {arg0} as TOML",
+    "pickle.load": "Unpickles an object from {arg0}",
+    "pickle.loads": "Unpickles an object from {arg0}",
+    "pickle.dump": "Pickles {arg0} into {arg1}",
+    "pickle.dumps": "Pickles {arg0} into bytes",
+    "csv.reader": "Reads {arg0} as CSV rows",
+    "csv.DictReader": "Reads {arg0} as CSV rows keyed by the header",
+    "csv.writer": "Creates a CSV writer on {arg0}",
+    "csv.DictWriter": "Creates a CSV writer on {arg0} keyed by field names",
+    "sys.exit": ("Exits the program with status {arg0}", "Exits the program"),
+    "argparse.ArgumentParser": "Creates the command-line parser",
+    "shlex.split": "Splits {arg0} into shell words",
+    "tempfile.mkdtemp": "Creates a temporary directory",
+    "tempfile.NamedTemporaryFile": "Creates a named temporary file",
+    "contextlib.suppress": "Suppresses {args}",
+    "functools.partial": "Binds {args} into a partial function",
+    "itertools.chain": "Chains {args} into one iterator",
+    "urllib.parse.urlencode": "Encodes {arg0} as a URL query string",
+    "urlencode": "Encodes {arg0} as a URL query string",
+    "urllib.parse.urljoin": "Joins {arg1} onto the base URL {arg0}",
+    "urljoin": "Joins {arg1} onto the base URL {arg0}",
+    "urllib.parse.urlparse": "Parses the URL {arg0}",
+    "urlparse": "Parses the URL {arg0}",
+    "hmac.new": "Computes an HMAC of {arg1} with the key {arg0}",
+    "hmac.compare_digest": "Compares {arg0} and {arg1} in constant time",
     "uuid.uuid4": "Generates a random UUID",
     "uuid.uuid1": "Generates a time-based UUID",
     "secrets.token_hex": "Generates a random hexadecimal token",
@@ -34,7 +60,13 @@ CALLS: dict[str, str] = {
     "datetime.datetime.now": "Reads the current date and time",
     "asyncio.gather": "Runs {args} concurrently and waits for all of them",
     "asyncio.create_task": "Schedules {arg0} as a task",
-    "asyncio.wait_for": "Waits for {arg0} with a timeout of {arg1}",
+    "asyncio.wait_for": (
+        "Waits for {arg0} with a timeout of {arg1}",
+        "Waits for {arg0} with a timeout",
+    ),
+    "os.replace": "Renames {arg0} to {arg1}, replacing any existing file",
+    "os.rename": "Renames {arg0} to {arg1}",
+    "shutil.move": "Moves {arg0} to {arg1}",
     "asyncio.run": "Runs the coroutine {arg0} in a new event loop",
     "subprocess.run": "Runs the command {arg0}",
     "subprocess.check_call": "Runs the command {arg0} and checks its exit status",
@@ -105,7 +137,7 @@ CALLS: dict[str, str] = {
     "list": "Builds a list from {arg0}",
     "tuple": "Builds a tuple from {arg0}",
     "set": "Builds a set from {arg0}",
-    "dict": "Builds a dictionary",
+    "dict": ("Builds a dictionary from {args}", "Creates an empty dictionary"),
     "repr": "Builds the printable representation of {arg0}",
     "id": "Reads the identity of {arg0}",
     "hash": "Computes the hash of {arg0}",
@@ -279,6 +311,9 @@ PREFIX_VERBS: dict[str, str] = {
     "raise": "Raises",
     "to": "Converts to",
 }
+
+#: Words after a verb prefix that do not name an object: `wait_for` is not "waits for the for".
+PREFIX_STOPWORDS = frozenset({"for", "to", "with", "from", "on", "in", "by", "of", "and", "or"})
 
 #: Predicates: `is_ready(x)` checks whether `x` is ready.
 PREDICATE_PREFIXES = ("is", "has", "can", "should", "needs", "supports")

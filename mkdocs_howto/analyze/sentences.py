@@ -67,7 +67,10 @@ def _cut(code: str, limit: int) -> str:
 
 def unparse(node: ast.AST, limit: int = MAX_CODE) -> str:
     """The source of `node`, on one line and shortened."""
-    return shorten(ast.unparse(node), limit)
+    try:
+        return shorten(ast.unparse(node), limit)
+    except RecursionError:  # an expression nested deeper than `ast.unparse` can follow
+        return f"{type(node).__name__.lower()} …"
 
 
 def sentence(template: str, **code: str) -> Sentence:

@@ -66,6 +66,8 @@ class StepNarrator:
     def expression(self, node: ast.expr) -> Sentence:
         """A sentence for an expression evaluated for its effect or its value."""
         if isinstance(node, ast.Await):
+            if not isinstance(node.value, ast.Call):
+                return sentence("Awaits {v}", v=unparse(node.value))
             return join(self.expression(node.value), sentence(" (awaited)"))
         if isinstance(node, ast.Call):
             return self.calls.describe(node)
@@ -105,6 +107,9 @@ class StepNarrator:
             return join(
                 self.expression(value), sentence(" and stores the result in {t}", t=targets)
             )
+        if isinstance(value, ast.Yield):  # `x = yield y`: a generator that receives values
+            shown = unparse(value.value) if value.value is not None else "None"
+            return sentence("Yields {v} and stores the value sent back in {t}", v=shown, t=targets)
         call = _innermost_call(value)
         if call is not None:  # `uuid.uuid4().hex[:12]`: the call is the action
             return join(
@@ -147,8 +152,13 @@ class StepNarrator:
         return self._make(node, self.expression(node.value))
 
     def visit_Assign(self, node: ast.Assign) -> Step:
-        targets = " = ".join(unparse(target, 40) for target in node.targets)
-        return self._assignment(node, node.value, targets)
+        if len(node.targets) > 1:  # `a = b = 0` sets both names
+            names = [unparse(target, 40) for target in node.targets]
+            text = join(
+                sentence("Sets "), code_list(names), sentence(" to {v}", v=unparse(node.value))
+            )
+            return self._make(node, text)
+        return self._assignment(node, node.value, unparse(node.targets[0], 40))
 
     def _assignment(self, node: ast.stmt, value: ast.expr, targets: str) -> Step:
         step = self._make(node, self.value_into(value, targets))
@@ -251,9 +261,9 @@ class StepNarrator:
         text = sentence(
             f"Defines the nested {kind} {{sig}}", sig=f"{node.name}({unparse(node.args, 40)})"
         )
-        docstring = ast.get_docstring(node)
+        docstring = (ast.get_docstring(node) or "").strip()
         if docstring:
-            text = join(text, (Text(": " + docstring.strip().splitlines()[0]),))
+            text = join(text, (Text(": " + docstring.splitlines()[0]),))
         return self._make(node, text, self.narrate(node.body))
 
     visit_AsyncFunctionDef = visit_FunctionDef
@@ -328,9 +338,11 @@ class StepNarrator:
     visit_AsyncFor = visit_For
 
     def visit_While(self, node: ast.While) -> Step:
-        return self._make(
-            node, sentence("Repeats while {c}:", c=unparse(node.test)), self.narrate(node.body)
-        )
+        children = self.narrate(node.body)
+        if node.orelse:
+            ended = sentence("When {c} turns false without a {b}:", c=unparse(node.test), b="break")
+            children += (self._block(node.orelse, ended),)
+        return self._make(node, sentence("Repeats while {c}:", c=unparse(node.test)), children)
 
     def visit_With(self, node: ast.With | ast.AsyncWith) -> Step:
         how = "asynchronously " if isinstance(node, ast.AsyncWith) else ""
@@ -358,7 +370,12 @@ class StepNarrator:
             children.append(self._block(node.orelse, sentence("When nothing was raised:")))
         if node.finalbody:
             children.append(self._block(node.finalbody, sentence("Finally, in every case:")))
-        return self._make(node, sentence("Tries the following, catching errors:"), tuple(children))
+        opening = (
+            sentence("Tries the following, catching errors:")
+            if node.handlers
+            else sentence("Runs the following, then its {f} block whatever happens:", f="finally")
+        )
+        return self._make(node, opening, tuple(children))
 
     visit_TryStar = visit_Try
 
@@ -405,8 +422,10 @@ _PLAIN_VALUES = (
 
 def _innermost_call(node: ast.expr) -> ast.Call | None:
     """The call at the root of an attribute / subscript chain, as in `f(x).attr[0]`."""
-    while isinstance(node, ast.Attribute | ast.Subscript):
+    while isinstance(node, ast.Attribute | ast.Subscript | ast.Await):
         node = node.value
+        if isinstance(node, ast.Await):
+            node = node.value
         if isinstance(node, ast.Call):
             return node
     return None
