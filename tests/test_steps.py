@@ -50,7 +50,7 @@ def f(session, url, payload, raw):
 def test_well_known_calls_get_specific_verbs(package: Package) -> None:
     _, steps = steps_of(package, CALLS)
     assert texts(steps) == [
-        "Sends a POST request to `url` and stores the result in `response`",
+        "Sends a POST request to `url` with `json=payload` and stores the result in `response`",
         "Sends a POST request to `url`",
         "Creates a `requests.Session` HTTP session and stores the result in `self_client`",
         "Parses `raw` as JSON and stores the result in `data`",
@@ -178,9 +178,9 @@ def test_compound_statements_nest_their_bodies(package: Package) -> None:
         (3, "Yields `item`"),
         (0, "Iterates asynchronously over `stream`, one `chunk` at a time:"),
         (1, "Prints `chunk`"),
-        (0, "Enters the context `open(path) as handle`:"),
+        (0, "Opens the file `path` (`with`, as `handle`):"),
         (1, "Reads the contents of `handle`"),
-        (0, "Enters asynchronously the context `stream.lock() as held`:"),
+        (0, "Opens `stream.lock()` (`async with`, as `held`):"),
         (1, "Releases `held` (awaited)"),
         (0, "Tries the following, catching errors:"),
         (1, "Converts `path` to an integer and stores the result in `value`"),
@@ -207,7 +207,7 @@ def test_compound_statements_span_their_lines(package: Package) -> None:
     assert spans["Checks whether `item is None`:"] == (line("if item is None"), line("yield item"))
     assert spans["Skips to the next iteration (`continue`)"] == (line("continue"),) * 2
     assert spans["Otherwise:"][1] == line("yield item")
-    assert spans["Enters the context `open(path) as handle`:"] == (
+    assert spans["Opens the file `path` (`with`, as `handle`):"] == (
         line("with open"),
         line("handle.read"),
     )
@@ -312,3 +312,37 @@ def test_extra_lexicon_entries_override_the_fallback() -> None:
     narrator = StepNarrator(extra_calls={"charge": "Charges {arg1} to {arg0}"})
     steps = flatten(narrator.narrate(tree.body))
     assert texts(steps) == ["Charges `10` to `card`", "Posts the entry with `ledger.post_entry(x)`"]
+
+
+def test_demo_streaming_client_names_every_action_in_order() -> None:
+    """Issue 3's bar: the demo's classmethod async generator, action by action."""
+    howto = analyze(SITE_EXAMPLE / "src", "skyfeed")["skyfeed.StationFeed"]
+    phase = next(p for p in howto.phases if p.anchor == "readings")
+    texts_in_order = [step.text for step in flatten(phase.steps)]
+    expected = [
+        "Generates a random UUID",
+        "Builds the `headers` dictionary",
+        "Builds the `payload` dictionary",
+        "Opens `HttpSession(timeout=timeout)` (`async with`, as `session`)",
+        "Sends a POST request to `f'{cls.base_url}/subscribe'`",
+        "When `resp.status != 200`, raises `FeedError`",
+        "Parses the JSON body of `resp`",
+        "Sends a GET request to `f'{cls.base_url}/stream/{stream_id}'`",
+        "Iterates asynchronously over `resp.content`",
+        "Decodes `raw` from `'utf-8'`",
+        "When `not line.startswith('data: ')`, skips to the next iteration",
+        "Parses `line[6:]` as JSON",
+        "When `json.JSONDecodeError` is raised",
+        "Checks whether `event.get('type') == 'reading'`",
+        "Yields `event['value']`",
+        "Otherwise, when `event.get('type') == 'closed'`",
+        "Stops the loop",
+    ]
+    position = 0
+    for wanted in expected:
+        found = next(
+            (i for i, text in enumerate(texts_in_order[position:], position) if wanted in text),
+            None,
+        )
+        assert found is not None, f"{wanted!r} missing after step {position}: {texts_in_order}"
+        position = found + 1

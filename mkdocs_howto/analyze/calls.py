@@ -51,6 +51,7 @@ def _method_templates(parts: _CallParts) -> list[str]:
         verb = "a request" if name == "request" else f"a {name.upper()} request"
         if name == "stream":
             verb = "a streaming request"
+        templates.append(f"Sends {verb} to {{arg0}} with {{options}}")
         templates.append(f"Sends {verb} to {{arg0}}")
         templates.append(f"Sends {verb} with {{receiver}}")
     if name in lexicon.LOG_METHODS and lexicon.LOG_RECEIVER.search(receiver_name):
@@ -107,6 +108,9 @@ class _CallParts:
             "func": unparse(func, 40),
             "receiver": receiver_code,
             "args": ", ".join(args),
+            "options": ", ".join(
+                f"{kw.arg}={unparse(kw.value, 20)}" for kw in call.keywords if kw.arg
+            ),
         }
         for index, arg in enumerate(call.args[:3]):
             self.values[f"arg{index}"] = unparse(arg, 40)

@@ -345,14 +345,24 @@ class StepNarrator:
         return self._make(node, sentence("Repeats while {c}:", c=unparse(node.test)), children)
 
     def visit_With(self, node: ast.With | ast.AsyncWith) -> Step:
-        how = "asynchronously " if isinstance(node, ast.AsyncWith) else ""
-        items = [
-            unparse(item.context_expr, 50)
-            + (f" as {unparse(item.optional_vars, 20)}" if item.optional_vars else "")
-            for item in node.items
-        ]
-        text = join(sentence(f"Enters {how}the context "), code_list(items), (Text(":"),))
+        keyword = "async with" if isinstance(node, ast.AsyncWith) else "with"
+        parts = [self._context_item(item, keyword) for item in node.items]
+        text = join(*(join(part, sentence("; ")) for part in parts[:-1]), parts[-1], sentence(":"))
         return self._make(node, text, self.narrate(node.body))
+
+    def _context_item(self, item: ast.withitem, keyword: str) -> Sentence:
+        """`async with session.post(url) as resp` → "Sends a POST request to `url` (…)"."""
+        how = (
+            sentence(" ({k}, as {v})", k=keyword, v=unparse(item.optional_vars, 20))
+            if item.optional_vars
+            else sentence(" ({k})", k=keyword)
+        )
+        expr = item.context_expr
+        if isinstance(expr, ast.Call):
+            described = self.calls.describe(expr)
+            if not _is_fallback(described):
+                return join(described, how)
+        return join(sentence("Opens {e}", e=unparse(expr, 50)), how)
 
     visit_AsyncWith = visit_With
 
@@ -418,6 +428,11 @@ _PLAIN_VALUES = (
     ast.Subscript,
     ast.BinOp,
 )
+
+
+def _is_fallback(text: Sentence) -> bool:
+    """True for the describer's last resort, "Calls `f(x)`", which says nothing new here."""
+    return len(text) == 2 and isinstance(text[0], Text) and text[0].value == "Calls "
 
 
 def _innermost_call(node: ast.expr) -> ast.Call | None:

@@ -1,8 +1,7 @@
-import asyncio
 import json
 import uuid
-from urllib.parse import urlencode
 
+from skyfeed._http import HttpSession
 from skyfeed.errors import FeedError
 
 
@@ -18,36 +17,30 @@ class StationFeed:
     async def readings(cls, station: str, *, units: str = "metric", timeout: float = 10.0):
         """Stream live readings for one weather station."""
         # Open a subscription
-        ticket = uuid.uuid4().hex[:12]
-        headers = {"accept": "application/json", "x-ticket": ticket}
-        query = urlencode({"station": station, "units": units})
-        reader, writer = await asyncio.wait_for(
-            asyncio.open_connection("feed.example.org", 443, ssl=True), timeout
-        )
-        request = f"GET /stream?{query} HTTP/1.1\r\nHost: feed.example.org\r\n"
-        for name, value in headers.items():
-            request += f"{name}: {value}\r\n"
-        writer.write(request.encode("ascii") + b"\r\n")
-        await writer.drain()
+        session_hash = uuid.uuid4().hex[:12]
+        headers = {"accept": "application/json", "x-session": session_hash}
+        payload = {"station": station, "units": units, "session_hash": session_hash}
+        async with HttpSession(timeout=timeout) as session:
+            async with session.post(f"{cls.base_url}/subscribe", headers=headers, json=payload) as resp:
+                if resp.status != 200:
+                    raise FeedError(f"subscription refused: {resp.status}")
+                stream_id = (await resp.json())["stream_id"]
 
-        # Read the event stream
-        try:
-            async for raw in reader:
-                line = raw.decode("utf-8")
-                if not line.startswith("data: "):
-                    continue
-                try:
-                    event = json.loads(line[6:])
-                except json.JSONDecodeError:
-                    continue
-                if event.get("type") == "reading":
-                    yield event["value"]
-                elif event.get("type") == "error":
-                    raise FeedError(f"feed closed the stream: {event['message']}")
-                elif event.get("type") == "closed":
-                    break
-        finally:
-            writer.close()
+            # Read the event stream
+            async with session.get(f"{cls.base_url}/stream/{stream_id}") as resp:
+                async for raw in resp.content:
+                    line = raw.decode("utf-8")
+                    if not line.startswith("data: "):
+                        continue
+                    try:
+                        event = json.loads(line[6:])
+                    except json.JSONDecodeError:
+                        continue
+                    if event.get("type") == "reading":
+                        yield event["value"]
+                    elif event.get("type") == "closed":
+                        break
 
     def url_for(self, station: str) -> str:
+        """Build the page URL of one station."""
         return f"{self.base_url}/stations/{station}"
