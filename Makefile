@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo serve test lint docs docs-serve clean bench-serve
+.PHONY: demo serve test lint docs docs-serve clean bench-serve bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ docs: $(VENV)/.installed  ## Build the project's own documentation
 
 docs-serve: $(VENV)/.installed
 	$(BIN)/mkdocs serve --livereload -f mkdocs.yml
+
+bench:  ## Build time and memory vs the floor and mkdocstrings + api-autonav (bench/RESULTS.md)
+	$(PYTHON) bench/run.py $(BENCH_ARGS)
 
 bench-serve: $(VENV)/.installed  ## Time save→served with and without the cache (bench/RESULTS.md)
 	$(BIN)/python bench/serve/run.py

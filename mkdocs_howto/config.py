@@ -9,6 +9,7 @@ from mkdocs.config import config_options as c
 
 from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS
 from mkdocs_howto.load import DEFAULT_EXCLUDE
+from mkdocs_howto.pages import NAV_DEPTHS
 
 _DOTTED_NAME = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
 
@@ -76,6 +77,9 @@ class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     """How docstrings are parsed; `auto` detects the style per docstring."""
     nav_title = c.Type(str, default="How-to guides")
     """Title of the nav section holding the generated pages."""
+    nav_depth = c.Choice(NAV_DEPTHS, default="objects")
+    """`objects`: every object page in the sidebar; `modules`: only the modules, whose index
+    pages link to their objects (faster builds for large APIs)."""
     show_source = c.Type(bool, default=True)
     """Show each object's source in a collapsible block, with line links from the steps."""
     template = c.Optional(c.File(exists=True))

@@ -39,6 +39,7 @@ class SiteOptions:
     analyze: AnalyzeOptions
     render: RenderOptions
     output_dir: str = "howto"
+    nav_depth: str = "objects"
     lint_docstrings: bool = False
     vague_terms: tuple[str, ...] = DEFAULT_VAGUE_TERMS
 
@@ -80,7 +81,7 @@ def generate_site(
     timings: dict[str, float] = {}
     with _timed(timings, "load"):
         api = load_api(options.load)
-        plan = plan_site(api, options.output_dir)
+        plan = plan_site(api, options.output_dir, options.nav_depth)
     lookups = Recorder(_resolver(api), identifier(api.roots[0].modules_collection))
     analyzer = Analyzer(options.analyze, lookups)
     renderer = renderer or Renderer(options.render)

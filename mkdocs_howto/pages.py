@@ -16,6 +16,9 @@ import griffe
 from mkdocs_howto.load import LoadedApi, PublicModule, PublicObject
 
 NavItem = Any  # str | dict[str, list[NavItem] | str], as in `mkdocs.yml`'s `nav:`
+NAV_DEPTHS = ("objects", "modules")
+"""`objects`: every object page in the sidebar; `modules`: only module index pages, which
+link to their objects (a much smaller nav: Material renders it into every page)."""
 
 
 @dataclass
@@ -29,7 +32,9 @@ class SitePlan:
     nav: list[NavItem] = field(default_factory=list)
 
 
-def plan_site(api: LoadedApi, output_dir: str) -> SitePlan:
+def plan_site(api: LoadedApi, output_dir: str, nav_depth: str = "objects") -> SitePlan:
+    if nav_depth not in NAV_DEPTHS:
+        raise ValueError(f"nav_depth must be one of {NAV_DEPTHS}, not {nav_depth!r}")
     plan = SitePlan()
     children: dict[str, list[PublicModule]] = defaultdict(list)
     for module in api.modules:
@@ -46,7 +51,8 @@ def plan_site(api: LoadedApi, output_dir: str) -> SitePlan:
         for module in api.modules
         if "." not in module.path or module.path.rpartition(".")[0] not in plan.index_pages
     ]
-    plan.nav = [_nav_section(module, children, plan) for module in roots]
+    with_objects = nav_depth == "objects"
+    plan.nav = [_nav_section(module, children, plan, with_objects) for module in roots]
     return plan
 
 
@@ -81,11 +87,15 @@ def _unique_slugs(
 
 
 def _nav_section(
-    module: PublicModule, children: dict[str, list[PublicModule]], plan: SitePlan
+    module: PublicModule,
+    children: dict[str, list[PublicModule]],
+    plan: SitePlan,
+    with_objects: bool,
 ) -> NavItem:
     items: list[NavItem] = [plan.index_pages[module.path]]
-    items += [{obj.name: plan.object_pages[obj.public_path]} for obj in module.objects]
-    items += [_nav_section(sub, children, plan) for sub in children[module.path]]
+    if with_objects:
+        items += [{obj.name: plan.object_pages[obj.public_path]} for obj in module.objects]
+    items += [_nav_section(sub, children, plan, with_objects) for sub in children[module.path]]
     return {module.path: items}
 
 

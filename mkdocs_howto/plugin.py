@@ -161,6 +161,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
                 user_dirs=tuple(Path(p) for p in user_dirs),
             ),
             output_dir=options.output_dir,
+            nav_depth=options.nav_depth,
             lint_docstrings=options.lint_docstrings != "off",
             vague_terms=tuple(options.vague_terms),
         )

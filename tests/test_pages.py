@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import build_site, generate, nav_labels
+from conftest import build_site, generate, load, nav_labels
 
-from mkdocs_howto.pages import merge_nav
+from mkdocs_howto.pages import merge_nav, plan_site
 
 Package = Callable[[dict[str, str]], Path]
 
@@ -168,3 +168,24 @@ def test_overlapping_packages_list_each_module_once(package: Package) -> None:
         }
     )
     assert generate(src, "pkg", "pkg.sub").plan.nav == generate(src, "pkg").plan.nav
+
+
+def test_nav_depth_modules_lists_only_module_index_pages(package: Package) -> None:
+    src = package({"pkg/__init__.py": "def top():\n    pass\n", "pkg/opts.py": OPTS})
+    plan = plan_site(load(src, "pkg"), "howto", nav_depth="modules")
+    assert plan.nav == [{"pkg": ["howto/pkg/index.md", {"pkg.opts": ["howto/pkg/opts/index.md"]}]}]
+    assert plan.object_pages["pkg.top"] == "howto/pkg/top.md"  # pages still planned
+
+
+def test_nav_depth_objects_is_the_default(package: Package) -> None:
+    src = package({"pkg/__init__.py": "def top():\n    pass\n", "pkg/opts.py": OPTS})
+    api = load(src, "pkg")
+    assert plan_site(api, "howto", nav_depth="objects").nav == plan_site(api, "howto").nav
+
+
+def test_built_nav_depth_modules_keeps_object_pages_reachable(package: Package) -> None:
+    src = package({"pkg/__init__.py": "def top():\n    pass\n"})
+    site = build_site(src.parent, {"packages": ["pkg"], "nav_depth": "modules"}, docs=DOCS)
+    assert nav_labels(site.html("index.html")) == ["Home", "About", TITLE, "pkg", "pkg"]
+    assert "howto/pkg/top/index.html" in site.pages()
+    assert 'href="top/"' in site.html("howto/pkg/index.html")
