@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import griffe
 
@@ -23,10 +24,20 @@ class ParsedSource:
 
 
 def parse_object(obj: griffe.Object) -> ParsedSource | None:
-    """Parse the object's own source; None when Griffe has none (stubs, C extensions)."""
+    """Parse the object's own source; None when Griffe has none (stubs, C extensions).
+
+    The node comes from its file's tree, parsed once per loaded file and shared by every
+    object of that file (and every caller): nodes are never modified.
+    """
     if obj.lineno is None:
         return None
-    try:
+    node = _definitions(obj).get(obj.lineno)
+    if node is not None and node.end_lineno == obj.endlineno:
+        try:
+            return ParsedSource(node, comment_lines(obj.source, obj.lineno))
+        except (ValueError, OSError):
+            return None
+    try:  # not found in its file (e.g. the file has a syntax error): parse the object alone
         source = obj.source
         tree = ast.parse(source)
     except (SyntaxError, ValueError, OSError, RecursionError):
@@ -35,6 +46,50 @@ def parse_object(obj: griffe.Object) -> ParsedSource | None:
         return None
     ast.increment_lineno(tree, obj.lineno - 1)
     return ParsedSource(tree.body[0], comment_lines(source, obj.lineno))
+
+
+class _ParsedFiles:
+    """The definitions of every file parsed for the current load (one Griffe loader's lines).
+
+    Only the latest loader's files are kept: a new build (or `serve` rebuild) loads anew, and
+    the previous trees are released then.
+    """
+
+    def __init__(self) -> None:
+        self.collection: object = None
+        self.files: dict[Path, dict[int, Definition]] = {}
+
+    def get(self, obj: griffe.Object) -> dict[int, Definition]:
+        filepath = obj.filepath
+        if not isinstance(filepath, Path):
+            return {}
+        collection = obj.lines_collection
+        if collection is not self.collection:
+            self.collection, self.files = collection, {}
+        found = self.files.get(filepath)
+        if found is None:
+            try:
+                lines: list[str] | None = collection[filepath]
+            except KeyError:  # a LinesCollection has no `.get`
+                lines = None
+            found = self.files[filepath] = _parse_file(lines)
+        return found
+
+
+def _parse_file(lines: list[str] | None) -> dict[int, Definition]:
+    """Every def and class of a file by first line (the first decorator's, as in Griffe)."""
+    try:
+        tree = ast.parse("\n".join(lines or ()))
+    except (SyntaxError, ValueError, RecursionError):
+        return {}
+    return {
+        (node.decorator_list[0].lineno if node.decorator_list else node.lineno): node
+        for node in ast.walk(tree)
+        if isinstance(node, Definition)
+    }
+
+
+_definitions = _ParsedFiles().get
 
 
 def own_nodes(node: ast.AST) -> Iterator[ast.AST]:
