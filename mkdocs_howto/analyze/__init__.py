@@ -25,7 +25,7 @@ from mkdocs_howto.analyze.example import ExampleBuilder, doctest_source
 from mkdocs_howto.analyze.phases import shape_steps
 from mkdocs_howto.analyze.sentences import join, sentence
 from mkdocs_howto.analyze.steps import StepNarrator
-from mkdocs_howto.analyze.symbols import Lookup
+from mkdocs_howto.analyze.symbols import Lookup, params_of
 from mkdocs_howto.analyze.targets import callable_of, class_target, hints_for
 from mkdocs_howto.analyze.usage import Snippet, UsageIndex, best_snippets
 from mkdocs_howto.analyze.verify import check_example, run_example
@@ -335,23 +335,10 @@ def _attributes(cls: griffe.Class, params: set[str]) -> tuple[Attribute, ...]:
 
 
 def _params(func: griffe.Function | None, described: Mapping[str, str]) -> tuple[Param, ...]:
+    """Parameters as callers pass them, with the docstring's description of each."""
     if func is None:
         return ()
-    return tuple(
-        Param(
-            name=param.name,
-            kind=param.kind.value if param.kind else "positional or keyword",
-            annotation=str(param.annotation) if param.annotation is not None else None,
-            default=None if param.required or _variadic(param) else str(param.default),
-            description=described.get(param.name, ""),
-        )
-        for param in func.parameters
-        if param.name not in ("self", "cls") or param is not func.parameters[0]
-    )
-
-
-def _variadic(param: griffe.Parameter) -> bool:
-    return param.kind in (griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword)
+    return tuple(replace(p, description=described.get(p.name, "")) for p in params_of(func))
 
 
 _MARKERS = {"variadic positional": "*", "variadic keyword": "**"}
