@@ -18,6 +18,7 @@ from pathlib import Path
 import griffe
 
 from mkdocs_howto.errors import LoadError, Problem, display_path
+from mkdocs_howto.sources import Failure, SourceLoader, explain, shown
 
 logger = logging.getLogger(__name__)
 
@@ -104,18 +105,21 @@ class LoadedApi:
 
 def load_api(options: LoadOptions) -> LoadedApi:
     """Load every package in `options` and select its public classes and functions."""
-    loader = griffe.GriffeLoader(
+    loader = SourceLoader(
         search_paths=[str(path) for path in options.paths],
         docstring_parser=_parser(options.docstring_style),
         allow_inspection=False,
         store_source=True,
         extensions=griffe.load_extensions(),
     )
+    problems = [problem for name in options.packages for problem in _found_twice(loader, name)]
     roots = [_load_package(loader, name, options.paths) for name in options.packages]
     loader.resolve_aliases(implicit=False, external=False)
-    problems = [problem for root in roots for problem in _dropped_modules(loader, root)]
     selector = _Selector(options, problems)
+    for root in roots:
+        selector.dropped.update(_dropped_modules(loader, root))
     modules = [module for root in roots for module in selector.walk(root)]
+    selector.report_dropped()
     selector.assign_paths()
     if not any(module.objects for module in modules):
         names = ", ".join(options.packages)
@@ -169,11 +173,25 @@ def _load_once(loader: griffe.GriffeLoader, name: str, paths: Iterable[Path]) ->
             f"package '{name}' was not found on the search paths ({searched}): "
             f"check the plugin's `packages` and `paths` options"
         ) from error
+    except UnicodeDecodeError as error:  # Griffe's finder reads `__init__.py` before we can
+        init = next((p / name / "__init__.py" for p in paths if (p / name).is_dir()), None)
+        if init is None:
+            raise LoadError(f"package '{name}' could not be loaded: {error}") from error
+        why = explain(init, error)
+        raise LoadError(
+            f"{shown(init)}:{why.lineno}: package '{name}' could not be parsed: {why.reason}"
+        ) from error
     except SyntaxError as error:
         raise LoadError(_syntax_message(error, name)) from error
     except griffe.AliasResolutionError:
         raise
     except griffe.LoadingError as error:
+        failure = _own_failure(loader, name)
+        if failure is not None:
+            path, why = failure
+            raise LoadError(
+                f"{shown(path)}:{why.lineno}: package '{name}' could not be parsed: {why.reason}"
+            ) from error
         if isinstance(error.__cause__, SyntaxError):  # Griffe wraps the parser's error
             raise LoadError(_syntax_message(error.__cause__, name)) from error
         raise LoadError(f"package '{name}' could not be loaded: {error}") from error
@@ -184,37 +202,115 @@ def _load_once(loader: griffe.GriffeLoader, name: str, paths: Iterable[Path]) ->
     return module
 
 
+def _own_failure(loader: griffe.GriffeLoader, name: str) -> tuple[Path, Failure] | None:
+    """Why the package's own file (`pkg/__init__.py`, `mod.py`) failed, as `SourceLoader` saw."""
+    leaf = name.rsplit(".", 1)[-1]
+    for path, failure in getattr(loader, "failures", {}).items():
+        if (path.name == "__init__.py" and path.parent.name == leaf) or path.stem == leaf:
+            return path, failure
+    return None
+
+
+def _found_twice(loader: griffe.GriffeLoader, name: str) -> Iterator[Problem]:
+    """Warn when several search paths hold the package: Python, like Griffe, takes the first."""
+    top = name.split(".", 1)[0]
+    found: list[Path] = []
+    for folder in loader.finder.search_paths:
+        for candidate in (folder / top / "__init__.py", folder / f"{top}.py"):
+            if candidate.is_file() and candidate.resolve() not in {p.resolve() for p in found}:
+                found.append(candidate)
+                break
+    if len(found) > 1:
+        others = ", ".join(shown(path) for path in found[1:])
+        yield Problem(
+            shown(found[0]),
+            1,
+            f"package '{top}' is found on several search paths: this one is documented, not "
+            f"{others} (the first of `paths` wins, as on `sys.path`)",
+        )
+
+
 def _syntax_message(error: SyntaxError, name: str) -> str:
     where = f"{display_path(error.filename)}:{error.lineno}" if error.filename else name
     return f"{where}: package '{name}' could not be parsed: {error.msg}"
 
 
-def _dropped_modules(loader: griffe.GriffeLoader, root: griffe.Module) -> Iterator[Problem]:
-    """Report source files Griffe skipped: it only logs them at debug level."""
+@dataclass
+class _Dropped:
+    """A module Griffe skipped, why, and what it costs the site."""
+
+    filepath: Path
+    lineno: int
+    reason: str
+    inside: int = 0
+    """Modules below it, skipped with it."""
+    lost: list[str] = field(default_factory=list)
+    """Public names that import from it: not documented."""
+
+
+def _dropped_modules(loader: griffe.GriffeLoader, root: griffe.Module) -> dict[str, _Dropped]:
+    """Source files Griffe skipped (it only logs them at debug level), by module path.
+
+    A module inside a skipped package or inside a folder without `__init__.py` counts toward
+    that package or folder: one warning says it all.
+    """
     if not root.is_package:
-        return
+        return {}
+    dropped: dict[str, _Dropped] = {}
     for parts, filepath in loader.finder.submodules(root):
+        if any("." in part for part in parts):
+            continue  # `my.module.py`: Python cannot import it under any name either
         path = ".".join((root.path, *parts))
-        try:
-            root.modules_collection.get_member(path)
-        except KeyError:
-            yield _why_dropped(filepath, path)
+        if _loaded(root, path):
+            continue
+        ancestors = [".".join((root.path, *parts[: k + 1])) for k in range(len(parts) - 1)]
+        held = next((a for a in ancestors if a in dropped), None)
+        if held is not None:
+            dropped[held].inside += 1
+            continue
+        missing = next((k for k, a in enumerate(ancestors) if not _loaded(root, a)), None)
+        if missing is not None:  # a folder without `__init__.py` on the way
+            offset = len(parts) - 1 - missing - (0 if filepath.name.startswith("__init__.") else 1)
+            folder = filepath.parents[offset]
+            dropped[ancestors[missing]] = _Dropped(
+                filepath,
+                1,
+                f"folder {shown(folder)}/ has no __init__.py, so it is not a "
+                "regular package: add one if it is part of the API",
+                inside=1,
+            )
+            continue
+        dropped[path] = _why_dropped(loader, filepath)
+    return dropped
 
 
-def _why_dropped(filepath: Path, module_path: str) -> Problem:
+def _loaded(root: griffe.Module, path: str) -> bool:
     try:
-        source = filepath.read_bytes()
-        compile(source, str(filepath), "exec", dont_inherit=True)
-    except SyntaxError as error:  # also covers bad encodings and null bytes
-        lineno = error.lineno or 1
-        return Problem(
-            display_path(filepath), lineno, f"module '{module_path}' skipped: {error.msg}"
+        root.modules_collection.get_member(path)
+    except KeyError:
+        return False
+    return True
+
+
+def _why_dropped(loader: griffe.GriffeLoader, filepath: Path) -> _Dropped:
+    failure = getattr(loader, "failures", {}).get(filepath)
+    if failure is None and filepath.suffix not in (".py", ".pyi"):
+        stub = filepath.name.split(".", 1)[0] + ".pyi"
+        failure = Failure(
+            1,
+            f"it is a compiled extension module with no Python source; add a stub file "
+            f"{stub} beside it to document it",
         )
-    except (OSError, ValueError) as error:
-        return Problem(display_path(filepath), 1, f"module '{module_path}' skipped: {error}")
-    return Problem(
-        display_path(filepath), 1, f"module '{module_path}' skipped: its package failed to load"
-    )
+    if failure is None:
+        try:  # Griffe skipped it without going through `SourceLoader`: ask Python why
+            compile(filepath.read_bytes(), str(filepath), "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as error:
+            failure = explain(filepath, error)
+        except (OSError, RecursionError) as error:
+            failure = Failure(1, f"it cannot be read or parsed ({type(error).__name__})")
+        else:
+            failure = Failure(1, "Griffe skipped it (its DEBUG log on `mkdocs build -v` says why)")
+    return _Dropped(filepath, failure.lineno, failure.reason)
 
 
 class _Selector:
@@ -229,6 +325,7 @@ class _Selector:
         self.targets: dict[str, Documentable] = {}
         self.import_paths: dict[str, list[str]] = {}
         self.seen_modules: set[str] = set()
+        self.dropped: dict[str, _Dropped] = {}
 
     def walk(self, module: griffe.Module) -> Iterator[PublicModule]:
         if module.path in self.seen_modules:
@@ -237,6 +334,7 @@ class _Selector:
         public = PublicModule(module)
         yield public
         exports = _exports(module)
+        self._check_exports(module, exports)
         submodules = []
         for name, member in module.members.items():
             if member.is_alias:
@@ -257,16 +355,9 @@ class _Selector:
             return  # imported from elsewhere: not ours to document
         try:
             target = alias.final_target
-        except (griffe.AliasResolutionError, griffe.CyclicAliasError):
-            if exports is not None and name in exports:
-                self.problems.append(
-                    Problem(
-                        display_path(str(public.module.filepath)),
-                        getattr(alias, "alias_lineno", None) or 1,
-                        f"'{name}' is exported by '{public.path}' but its target "
-                        f"'{alias.target_path}' does not exist",
-                    )
-                )
+        except (griffe.AliasResolutionError, griffe.CyclicAliasError) as error:
+            if self._exported(name, exports):
+                self._unresolved(public, name, alias, error)
             return
         if not isinstance(target, Documentable) or target.parent is None:
             return
@@ -280,6 +371,83 @@ class _Selector:
             return
         if self._exported(name, exports):
             self._add(public, name, target)
+
+    def _unresolved(
+        self, public: PublicModule, name: str, alias: griffe.Alias, error: Exception
+    ) -> None:
+        """Say why a public name leads nowhere: a skipped module, an import cycle, a typo."""
+        holder = self._dropped_holding(alias.target_path)
+        if holder is not None:
+            self.dropped[holder].lost.append(f"{public.path}.{name}")
+            return
+        failed = getattr(error, "alias", None)
+        outside = str(getattr(failed, "target_path", "")).split(".", 1)[0] not in self.packages
+        if public.module.exports is None or (failed is not None and outside):
+            # A plain import (no `__all__`: no promise made), or one whose chain leaves the
+            # packages (`from _asyncio import …`, a C module): not ours to document.
+            return
+        where = display_path(str(public.module.filepath))
+        lineno = getattr(alias, "alias_lineno", None) or 1
+        verb = "exported"
+        if isinstance(error, griffe.CyclicAliasError):
+            chain = " → ".join(dict.fromkeys(error.chain))
+            why = f"its imports go round in a circle ({chain} → …)"
+        else:
+            why = f"its target '{alias.target_path}' does not exist"
+        self.problems.append(
+            Problem(where, lineno, f"'{name}' is {verb} by '{public.path}' but {why}")
+        )
+
+    def _dropped_holding(self, path: str) -> str | None:
+        parts = path.split(".")
+        return next(
+            (
+                ".".join(parts[:k])
+                for k in range(len(parts), 0, -1)
+                if ".".join(parts[:k]) in self.dropped
+            ),
+            None,
+        )
+
+    def _check_exports(self, module: griffe.Module, exports: set[str] | None) -> None:
+        """`__all__` naming something the module neither defines nor imports."""
+        if exports is None:
+            return
+        declared = module.members.get("__all__")
+        lineno = (declared.lineno if declared is not None else None) or 1
+        if any("globals()" in line or "global_enum" in line for line in module.lines):
+            return  # `globals().update(…)`, `@enum.global_enum` (re, enum): made at run time
+        for name in sorted(exports - set(module.members)):
+            holder = self._dropped_holding(f"{module.path}.{name}")
+            if holder is not None:
+                self.dropped[holder].lost.append(f"{module.path}.{name}")
+                continue
+            lazy = (
+                " (the module's `__getattr__` may make it at run time: import it under "
+                "`if TYPE_CHECKING:` to document it)"
+                if ("__getattr__" in module.members)
+                else ""
+            )
+            self.problems.append(
+                Problem(
+                    display_path(str(module.filepath)),
+                    lineno,
+                    f"'{name}' is listed in `__all__` of '{module.path}' but is neither defined "
+                    f"nor imported there{lazy}: it is not documented",
+                )
+            )
+
+    def report_dropped(self) -> None:
+        """Skipped modules the site would show, or that public names import from."""
+        for path, dropped in self.dropped.items():
+            if self._module_excluded(path) and not dropped.lost:
+                continue  # private or test code nobody exports: nothing is lost
+            message = f"module '{path}' skipped: {dropped.reason}"
+            if dropped.inside:
+                message += f" ({dropped.inside} module{'s' * (dropped.inside > 1)} in it)"
+            if dropped.lost:
+                message += f"; not documented: {', '.join(sorted(set(dropped.lost)))}"
+            self.problems.append(Problem(shown(dropped.filepath), dropped.lineno, message))
 
     def _exported(self, name: str, exports: set[str] | None) -> bool:
         if exports is not None:
@@ -309,7 +477,11 @@ class _Selector:
     def assign_paths(self) -> None:
         """Document each object once: at its own module if public there, else shortest path."""
         for canonical, places in self.candidates.items():
-            by_length = sorted(places, key=_shortest)
+            own_name = canonical.rsplit(".", 1)[-1]
+            # Exported under two names (`Thing`, `Alias = Thing`): the page is the own name's.
+            by_length = sorted(
+                places, key=lambda p: (p[0].rsplit(".", 1)[-1] != own_name, *_shortest(p))
+            )
             home = next((p for p in places if p[0] == canonical), by_length[0])
             path, module = home
             imports = [place[0] for place in places] + self.import_paths.get(canonical, [])
@@ -321,7 +493,7 @@ class _Selector:
             )
             module.objects.append(documented)
             for other_path, other in places:
-                if other is not module:
+                if other_path != path:  # another module, or another name in the same one
                     other.reexports.append((other_path.rsplit(".", 1)[-1], documented))
 
 

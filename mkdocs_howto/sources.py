@@ -1,0 +1,166 @@
+"""Reading the packages' files for Griffe, and saying why a file could not be read.
+
+Griffe reads every file as UTF-8 (ignoring PEP 263 encoding declarations), drops a submodule it
+cannot parse with only a DEBUG log, and lets a `RecursionError` (an expression nested too
+deeply for Python's parser) or one of its own bugs escape from the whole load. `SourceLoader`
+reads files the way Python does, turns any failure on one file into a skip of that file only,
+and remembers why, with the line: `load` reports it as a warning.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+import griffe
+
+from mkdocs_howto.errors import display_path
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a file was not loaded: the line to look at and a one-line reason."""
+
+    lineno: int
+    reason: str
+
+
+class SourceLoader(griffe.GriffeLoader):
+    """A Griffe loader that reads files as Python does and records why a file failed."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.failures: dict[Path, Failure] = {}
+
+    # Overrides a private method (griffe/_internal/loader.py, `GriffeLoader._visit_module`):
+    # Griffe has no public hook between finding a file and parsing it. Errors raised here as
+    # `SyntaxError` / `OSError` make Griffe skip this one file (`_load_submodule`), and fail the
+    # load with a `LoadingError` for a package's own `__init__.py`.
+    # tests/test_reliability.py fails if Griffe stops calling it.
+    def _visit_module(
+        self, module_name: str, module_path: Path, parent: griffe.Module | None = None
+    ) -> griffe.Module:
+        try:
+            encoding = declared_encoding(module_path)
+            if encoding in ("utf-8", "utf-8-sig"):
+                return super()._visit_module(module_name, module_path, parent)
+            return self._visit_decoded(module_name, module_path, parent, encoding)
+        except (SyntaxError, UnicodeDecodeError, ValueError) as error:
+            failure = explain(module_path, error)
+        except RecursionError as error:
+            failure = Failure(
+                _deepest_line(module_path),
+                "nested too deeply for Python's parser (RecursionError): Python cannot "
+                "import it either; split the expression",
+            )
+            self.failures[module_path] = failure
+            raise SyntaxError(failure.reason, (str(module_path), failure.lineno, 0, "")) from error
+        except OSError as error:
+            self.failures[module_path] = Failure(
+                1, f"the file cannot be read ({error.strerror or error})"
+            )
+            raise
+        except Exception as error:  # a Griffe bug on odd code must cost one module, not the site
+            failure = Failure(1, f"Griffe failed on it ({type(error).__name__}: {error})")
+            self.failures[module_path] = failure
+            raise SyntaxError(failure.reason, (str(module_path), 1, 0, "")) from error
+        self.failures[module_path] = failure
+        raise SyntaxError(failure.reason, (str(module_path), failure.lineno, 0, ""))
+
+    def _visit_decoded(
+        self, module_name: str, module_path: Path, parent: griffe.Module | None, encoding: str
+    ) -> griffe.Module:
+        """Visit a file that declares another encoding than UTF-8 (`# -*- coding: latin-1 -*-`)."""
+        code = module_path.read_bytes().decode(encoding)
+        if self.store_source:
+            self.lines_collection[module_path] = code.splitlines(keepends=False)
+        return griffe.visit(
+            module_name,
+            filepath=module_path,
+            code=code,
+            extensions=self.extensions,
+            parent=parent,
+            docstring_parser=self.docstring_parser,
+            docstring_options=self.docstring_options,
+            lines_collection=self.lines_collection,
+            modules_collection=self.modules_collection,
+        )
+
+
+def declared_encoding(path: Path) -> str:
+    """The encoding Python reads `path` with (PEP 263), normalized (`utf-8`, `iso8859-1`…)."""
+    with path.open("rb") as stream:
+        encoding, _ = tokenize.detect_encoding(stream.readline)
+    return codecs.lookup(encoding).name
+
+
+def explain(path: Path, error: Exception) -> Failure:
+    """A `Failure` for a parse or decode error of `path`, with the line to look at."""
+    try:
+        data = path.read_bytes()
+    except OSError as inner:
+        return Failure(1, f"the file cannot be read ({inner.strerror or inner})")
+    if b"\0" in data:
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        return Failure(line, "contains a null byte: it is not a Python source file")
+    if isinstance(error, UnicodeDecodeError):
+        return _undecodable(data, error)
+    message = str(getattr(error, "msg", "") or error)
+    if message.startswith("unknown encoding"):
+        name = message.rsplit(": ", 1)[-1]
+        return Failure(
+            _cookie_line(data), f"its encoding declaration names an unknown encoding '{name}'"
+        )
+    if message.startswith("invalid or missing encoding declaration"):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as decode_error:
+            return _undecodable(data, decode_error)
+    lineno = getattr(error, "lineno", None) or 1
+    return Failure(lineno, message)
+
+
+def _undecodable(data: bytes, error: UnicodeDecodeError) -> Failure:
+    line = data[: error.start].count(b"\n") + 1
+    byte = data[error.start : error.start + 1].hex()
+    return Failure(
+        line,
+        f"byte 0x{byte} is not valid {error.encoding}: save the file as UTF-8 or declare its "
+        f"encoding on line 1 (`# -*- coding: latin-1 -*-`)",
+    )
+
+
+def _cookie_line(data: bytes) -> int:
+    for number, line in enumerate(data.splitlines()[:2], 1):
+        if _COOKIE.match(line):
+            return number
+    return 1
+
+
+def _deepest_line(path: Path) -> int:
+    """Where an over-nested expression is (a guess): the most open brackets, else the longest
+    line (`- - - 1` or `a + a + …` nest without brackets)."""
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError:
+        return 1
+    depth, deepest, where = 0, 0, 1
+    for number, line in enumerate(lines, 1):
+        for char in line:
+            depth += (char in b"([{") - (char in b")]}")
+            if depth > deepest:
+                deepest, where = depth, number
+    if deepest < 20 and lines:
+        return max(range(len(lines)), key=lambda i: len(lines[i])) + 1
+    return where
+
+
+def shown(path: Path) -> str:
+    """`path` as warnings show it, without following a symlink at the file itself."""
+    folder = display_path(path.parent)
+    return path.name if folder == "." else f"{folder}/{path.name}"
