@@ -5,7 +5,9 @@ Pure functions over the loaded API; the plugin turns the result into MkDocs file
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,15 +39,18 @@ def plan_site(api: LoadedApi, output_dir: str, nav_depth: str = "objects") -> Si
         raise ValueError(f"nav_depth must be one of {NAV_DEPTHS}, not {nav_depth!r}")
     plan = SitePlan()
     children: dict[str, list[PublicModule]] = defaultdict(list)
+    folders = _module_folders(api, output_dir)
     for module in api.modules:
-        plan.index_pages[module.path] = _index_uri(output_dir, module.path)
+        plan.index_pages[module.path] = f"{folders[module.path]}/index.md"
         parent = module.path.rpartition(".")[0]
         children[parent].append(module)
     for module in api.modules:
-        reserved = {"index"} | {sub.rsplit(".", 1)[-1].casefold() for sub in module.submodules}
+        subfolders = (folders[sub] for sub in module.submodules if sub in folders)
+        reserved = {"index"} | {posixpath.basename(sub).casefold() for sub in subfolders}
         folder = posixpath.dirname(plan.index_pages[module.path])
         for obj, slug in _unique_slugs(module.objects, reserved):
             plan.object_pages[obj.public_path] = f"{folder}/{slug}.md"
+            _check_inside(plan.object_pages[obj.public_path], output_dir)
     roots = [
         module
         for module in api.modules
@@ -56,8 +61,62 @@ def plan_site(api: LoadedApi, output_dir: str, nav_depth: str = "objects") -> Si
     return plan
 
 
-def _index_uri(output_dir: str, module_path: str) -> str:
-    return posixpath.join(output_dir, *module_path.split("."), "index.md")
+#: File names Windows refuses whatever the extension (`con.md`, `aux/`).
+_WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)]
+)
+#: Bytes of a name kept in a file name: well under the 255 of common file systems, with room
+#: for a suffix (`-function-2`), `.md` and MkDocs' `index.html`.
+MAX_NAME_BYTES = 100
+_NOT_FILENAME = re.compile(r"[^\w-]")
+
+
+def safe_name(name: str) -> str:
+    """`name` as one file-name component that is the same on every file system.
+
+    Identifiers are kept as they are; a name made unsafe by its length, a character outside
+    letters, digits, `_` and `-` (module names come from file names), or a Windows device name
+    is shortened or changed and gets a stable hash of the original, so names stay distinct.
+    """
+    slug = _NOT_FILENAME.sub("_", name) or "_"
+    if slug != name or len(slug.encode("utf-8")) > MAX_NAME_BYTES:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        keep = slug.encode("utf-8")[: MAX_NAME_BYTES - len(digest) - 1].decode("utf-8", "ignore")
+        slug = f"{keep}-{digest}"
+    return f"{slug}_" if slug.casefold() in _WINDOWS_RESERVED else slug
+
+
+def _module_folders(api: LoadedApi, output_dir: str) -> dict[str, str]:
+    """Module path -> its folder, distinct from its siblings when case is ignored (`Index`
+    and `index` would share a folder on macOS and Windows)."""
+    folders: dict[str, str] = {}
+    taken: dict[str, set[str]] = defaultdict(set)
+    for module in api.modules:  # parents come before their submodules
+        parent, _, leaf = module.path.rpartition(".")
+        base = folders.get(parent) or posixpath.join(
+            output_dir, *(safe_name(part) for part in parent.split(".") if part)
+        )
+        folder = _unique(safe_name(leaf), taken[base])
+        folders[module.path] = f"{base}/{folder}"
+    for folder in folders.values():
+        _check_inside(folder, output_dir)
+    return folders
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    base, counter = slug, 2
+    while slug.casefold() in taken:
+        slug, counter = f"{base}-{counter}", counter + 1
+    taken.add(slug.casefold())
+    return slug
+
+
+def _check_inside(uri: str, output_dir: str) -> None:
+    """No name can make a page leave `output_dir` (`safe_name` keeps only `\\w` and `-`)."""
+    parts = uri.split("/")
+    inside = uri.startswith(f"{output_dir}/") and not {"", ".", ".."} & set(parts)
+    if not inside or "\\" in uri or ":" in uri:
+        raise AssertionError(f"generated page path {uri!r} is not inside {output_dir!r}")
 
 
 def _unique_slugs(
@@ -75,14 +134,11 @@ def _unique_slugs(
     taken = set(reserved)
     result = []
     for obj in objects:
-        slug = obj.name
-        if groups[slug.casefold()] > 1 or slug.casefold() in reserved:
-            slug = f"{obj.name}-{'class' if isinstance(obj.obj, griffe.Class) else 'function'}"
-        base, counter = slug, 2
-        while slug.casefold() in taken:
-            slug, counter = f"{base}-{counter}", counter + 1
-        taken.add(slug.casefold())
-        result.append((obj, slug))
+        slug = safe_name(obj.name)
+        if groups[obj.name.casefold()] > 1 or slug.casefold() in reserved:
+            kind = "class" if isinstance(obj.obj, griffe.Class) else "function"
+            slug = f"{slug}-{kind}"
+        result.append((obj, _unique(slug, taken)))
     return result
 
 
