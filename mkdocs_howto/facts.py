@@ -179,6 +179,8 @@ class IndexEntry:
     """Relative URL from the index page to the object's page (a Markdown file path)."""
     documented_in: str | None = None
     """For a re-export: the module whose section documents the object."""
+    alias_of: str | None = None
+    """For a re-export under another name (`Alias = Thing`): the name it is documented under."""
 
 
 @dataclass(frozen=True)

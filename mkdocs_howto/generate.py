@@ -177,6 +177,7 @@ def _module_index(
             howtos[obj.public_path].description.summary.split("\n")[0],
             relative_link(uri, plan.object_pages[obj.public_path]),
             documented_in=obj.module_path,
+            alias_of=obj.name if name != obj.name else None,
         )
         for name, obj in module.reexports
     )

@@ -2,11 +2,15 @@
 
 User text never reaches Jinja as template source: it arrives as values. Code from the user's
 package goes through `do_code` / `do_fence` (fences longer than any backtick run inside), prose
-made by the analyzer through `do_text` (Markdown and HTML escaped).
+made by the analyzer through `do_text` (Markdown and HTML escaped), values in front matter
+through `do_yaml`. Docstrings are Markdown (`do_docstring`, `do_cell`), with one exception:
+raw HTML tags in them are shown as text and `javascript:` links are not links, so a docstring
+cannot inject anything into the page; code spans and code blocks stay verbatim.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +27,19 @@ _FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})")
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]{}#|!])")
 _MARKED_SECTION = "<!"
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_CODE_SPAN_LINES = re.compile(_CODE_SPAN.pattern, re.S)
+#: `<` opening a tag, closing tag, comment, declaration or processing instruction.
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+#: Markdown autolinks (`<https://…>`, `<me@example.com>`): links, not HTML; kept.
+_AUTOLINK = re.compile(
+    r"<(?:(?:https?|ftp)://[^<>\s]*|(?:mailto:)?[-.\w+]+@[-\w]+(?:\.[-\w]+)+)>", re.I
+)
+_SCRIPT_URL = r"\s*<?\s*(?:javascript|vbscript|data)\s*:"
+#: `[text](javascript:…)` and `[ref]: javascript:…`: escaped so they stay plain text.
+_SCRIPT_LINK = re.compile(rf"(\])\((?={_SCRIPT_URL})", re.I)
+_SCRIPT_REFERENCE = re.compile(rf"^(\s{{0,3}})\[(?=[^\]\n]+\]:{_SCRIPT_URL})", re.I | re.M)
+#: Lines that open a container whose indented lines are prose: list items, admonitions, tabs.
+_CONTAINER = re.compile(r"^\s{0,3}(?:[*+-]|\d+[.)])\s|^\s*(?:!!!|\?\?\?\+?|===)\s")
 
 
 def do_code(value: object) -> str:
@@ -70,31 +87,99 @@ def do_fence(code: str, language: str = "python", attributes: str = "") -> str:
 
 
 def do_docstring(value: str) -> str:
-    """Docstring Markdown, with unclosed code fences closed so they cannot swallow the page."""
-    open_fence: str | None = None
-    lines = []
+    """Docstring Markdown, made safe: raw HTML in prose is shown as text, unclosed code
+    fences are closed so they cannot swallow the page; code blocks and spans stay verbatim."""
+    blocks = _DocstringBlocks()
     for line in value.splitlines():
+        blocks.add(line)
+    return blocks.text()
+
+
+class _DocstringBlocks:
+    """Sorts a docstring's lines into code (kept) and prose (escaped by paragraph)."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.prose: list[str] = []
+        self.fence: str | None = None
+        self.in_container = False
+        self.after_blank = True
+        self.in_code = False
+
+    def add(self, line: str) -> None:
         match = _FENCE_LINE.match(line)
+        if self.fence is not None:
+            self.out.append(line)
+            if match and _closes(match.group(1), self.fence, line):
+                self.fence = None
+            return
         if match:
-            marker = match.group(1)
-            if open_fence is None:
-                open_fence = marker
-            elif marker[0] == open_fence[0] and len(marker) >= len(open_fence):
-                open_fence = None
-        elif open_fence is None and _MARKED_SECTION in line:
-            lines.append(_defuse_marked_sections(line))
-            continue
-        lines.append(line)
-    return "\n".join(lines) + (f"\n{open_fence}" if open_fence else "")
+            self._flush()
+            self.fence, self.in_code = match.group(1), False
+            self.out.append(line)
+            return
+        if not line.strip():
+            self._flush()
+            self.out.append(line)
+            self.after_blank = True
+            return
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        if indent >= 4 and not self.in_container and (self.after_blank or self.in_code):
+            self._flush()  # an indented code block: Markdown shows it verbatim
+            self.out.append(line)
+            self.in_code, self.after_blank = True, False
+            return
+        if _CONTAINER.match(line):
+            self.in_container = True
+        elif indent < 4 and self.after_blank:
+            self.in_container = False  # a paragraph at the margin ends a list or admonition
+        self.prose.append(line)
+        self.in_code = self.after_blank = False
+
+    def _flush(self) -> None:
+        if self.prose:
+            self.out.append(escape_html("\n".join(self.prose)))
+            self.prose = []
+
+    def text(self) -> str:
+        self._flush()
+        return "\n".join(self.out) + (f"\n{self.fence}" if self.fence else "")
 
 
-def _defuse_marked_sections(line: str) -> str:
-    """Keep `<!` in prose and code spans away from `html.parser` (see `_html_code`)."""
-    line = _CODE_SPAN.sub(
-        lambda m: _html_code(m.group(2).strip()) if _MARKED_SECTION in m.group(2) else m.group(0),
-        line,
-    )
-    return line.replace("<![", "&lt;![")
+def _closes(marker: str, fence: str, line: str) -> bool:
+    rest = line.strip()[len(marker) :]
+    return marker[0] == fence[0] and len(marker) >= len(fence) and not rest.strip()
+
+
+def escape_html(text: str) -> str:
+    """Markdown prose with raw HTML tags shown as text and script links disarmed.
+
+    Code spans are kept (Markdown escapes them itself), except that one holding `<!` becomes
+    an escaped `<code>` element (see `_html_code`); autolinks stay links.
+    """
+    pieces, position = [], 0
+    for span in _CODE_SPAN_LINES.finditer(text):
+        pieces.append(_escape_tags(text[position : span.start()]))
+        code = span.group(2)
+        pieces.append(_html_code(code.strip()) if _MARKED_SECTION in code else span.group(0))
+        position = span.end()
+    pieces.append(_escape_tags(text[position:]))
+    return "".join(pieces)
+
+
+def _escape_tags(text: str) -> str:
+    pieces, position = [], 0
+    for link in _AUTOLINK.finditer(text):
+        pieces += [_TAG_START.sub("&lt;", text[position : link.start()]), link.group(0)]
+        position = link.end()
+    pieces.append(_TAG_START.sub("&lt;", text[position:]))
+    text = _SCRIPT_LINK.sub(r"\1\\(", "".join(pieces))
+    return _SCRIPT_REFERENCE.sub(r"\1\\[", text)
+
+
+def do_yaml(value: object) -> str:
+    """A YAML scalar for front matter: quoted, so a page named `on` or `null` keeps its title."""
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 def do_anchor(value: str) -> str:
@@ -118,8 +203,8 @@ def _needs_escape(anchor: str) -> bool:
 
 
 def do_cell(value: object) -> str:
-    """Docstring text squeezed into one Markdown table cell."""
-    return _defuse_marked_sections(" ".join(str(value).split()).replace("|", "\\|"))
+    """Docstring text squeezed into one Markdown table cell (raw HTML shown as text)."""
+    return escape_html(" ".join(str(value).split())).replace("|", "\\|")
 
 
 def do_indent(value: str, width: int = 4) -> str:
@@ -163,6 +248,7 @@ class Renderer:
             anchor=do_anchor,
             anchor_link=do_anchor_link,
             indent_md=do_indent,
+            yaml=do_yaml,
         )
         self.howto = self._template(options.howto_template)
         self.index = self._template("index.md.jinja")
