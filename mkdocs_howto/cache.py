@@ -27,6 +27,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -221,6 +222,8 @@ class PageCache:
     def load(self, folder: Path) -> str | None:
         """Read the on-disk cache; returns a warning when the file is unusable."""
         path = folder / CACHE_FILE
+        if folder.is_dir():
+            _remove_stale_temporaries(folder)
         if not path.is_file():
             return None
         try:
@@ -240,6 +243,7 @@ class PageCache:
     def save(self, folder: Path) -> None:
         """Write the entries atomically: a temporary file in the same folder, then a rename."""
         folder.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temporaries(folder)
         data = {"format": _FORMAT, "plugin": plugin_fingerprint(), "entries": self.entries}
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".howto-", suffix=".tmp")
         try:
@@ -250,3 +254,17 @@ class PageCache:
             Path(temporary).unlink(missing_ok=True)
             raise
         self.changed = False
+
+
+_STALE_SECONDS = 600
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files of builds killed while saving; recent ones may be another build's."""
+    now = time.time()
+    for path in folder.glob(".howto-*.tmp"):
+        try:
+            if now - path.stat().st_mtime > _STALE_SECONDS:
+                path.unlink()
+        except OSError:
+            pass  # removed meanwhile by another build: nothing to do

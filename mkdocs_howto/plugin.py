@@ -202,7 +202,15 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             log.warning("howto: %s (serving %s until it is fixed)", error, shown)
             return fallback_site(self.options, error, self.last_good)
         if self.cache_dir is not None and self.cache.changed:
-            self.cache.save(self.cache_dir)
+            try:
+                self.cache.save(self.cache_dir)
+            except OSError as error:  # read-only, full, or a file where the folder should be
+                log.warning(
+                    "howto: the cache could not be written to %s (%s); the site is built "
+                    "without it",
+                    self.cache_dir,
+                    error.strerror or error,
+                )
         self.last_good = site
         return site
 
