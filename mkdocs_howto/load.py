@@ -415,8 +415,11 @@ class _Selector:
             return
         declared = module.members.get("__all__")
         lineno = (declared.lineno if declared is not None else None) or 1
-        if any("globals()" in line or "global_enum" in line for line in module.lines):
-            return  # `globals().update(…)`, `@enum.global_enum` (re, enum): made at run time
+        dynamic = ("globals()", "global_enum", "import *")
+        if any(marker in line for line in module.lines for marker in dynamic):
+            # Made at run time (`globals().update(…)`, `@enum.global_enum`: re, enum), or
+            # maybe brought by a star import Griffe could not expand (pydantic.v1's types).
+            return
         for name in sorted(exports - set(module.members)):
             holder = self._dropped_holding(f"{module.path}.{name}")
             if holder is not None:
