@@ -57,6 +57,9 @@ class CachedPage:
     markdown: str
     lookups: Dependencies = ()
     """The paths its analysis looked up, with the identity of what each named."""
+    warnings: tuple[str, ...] = ()
+    """Griffe's warnings while analyzing it (docstring sections…): replayed on a cache hit,
+    so a rebuild served from the cache fails `--strict` exactly as the first build did."""
 
 
 class Recorder(Generic[T]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -58,6 +59,8 @@ class GeneratedSite:
     """Vague terms found in docstrings (when `lint_docstrings` is on)."""
     analyzed: int = 0
     """Objects analyzed and rendered by this build."""
+    replayed: list[str] = field(default_factory=list)
+    """Warnings of objects served from the cache, to log again (see `CachedPage.warnings`)."""
     reused: int = 0
     """Objects whose page came from the cache."""
 
@@ -91,6 +94,7 @@ def generate_site(
     pages: dict[str, str] = {}
     howtos: dict[str, HowTo] = {}
     reused = 0
+    replayed: list[str] = []
     for item in api.objects:
         with _timed(timings, "cache"):
             key = object_key(item, context)
@@ -104,6 +108,7 @@ def generate_site(
             cache.put(key, page)
         else:
             reused += 1
+            replayed.extend(page.warnings)
         pages[plan.object_pages[item.public_path]] = page.markdown
         howtos[item.public_path] = page.howto
     problems = list(api.problems)
@@ -124,6 +129,7 @@ def generate_site(
     cache.finish_build()
     site = GeneratedSite(pages, plan, problems, api.source_dirs(), timings, _stats(howtos), lint)
     site.reused, site.analyzed = reused, len(howtos) - reused
+    site.replayed = replayed
     return site
 
 
@@ -153,10 +159,28 @@ def _context(options: SiteOptions, api: LoadedApi) -> str:
 def _analyze_and_render(
     item: PublicObject, analyzer: Analyzer, renderer: Renderer, timings: dict[str, float]
 ) -> CachedPage:
-    with _timed(timings, "analyze"):
+    with _timed(timings, "analyze"), _GriffeWarnings() as warnings:
         howto = analyzer.analyze(item)
     with _timed(timings, "render"):
-        return CachedPage(howto, renderer.render_howto(howto))
+        return CachedPage(howto, renderer.render_howto(howto), warnings=tuple(warnings.messages))
+
+
+class _GriffeWarnings(logging.Handler):
+    """Collect what Griffe warns about while one object is analyzed (it still logs as usual)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    def __enter__(self) -> _GriffeWarnings:
+        logging.getLogger("griffe").addHandler(self)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        logging.getLogger("griffe").removeHandler(self)
 
 
 def _module_index(

@@ -172,6 +172,8 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         assert self.options is not None
         start = time.perf_counter()
         site = self.site = self._generate()
+        for message in site.replayed:
+            log.warning("%s", message)
         for problem in site.problems:
             log.warning("%s", problem)
         _report_lint(site, self.config.lint_docstrings)

@@ -226,3 +226,30 @@ def test_dirty_builds_rewrite_only_the_pages_whose_content_or_nav_changed(
     build(load_config(config_file, site_dir=str(site)), dirty=True)
     # A new page changes the nav that every page shows: every generated page is rewritten.
     assert _rewritten(after, _mtimes(site)) >= set(after)
+
+
+def test_griffe_warnings_are_replayed_for_pages_served_from_the_cache(
+    package: Package,
+) -> None:
+    """A rebuild from the cache fails `--strict` exactly like the first build."""
+    src = package(
+        {
+            "pkg/__init__.py": '''
+                def f(a: int) -> int:
+                    """Add one.
+
+                    Args:
+                        b: Not a parameter of f.
+                    """
+                    return a + 1
+                ''',
+        }
+    )
+    cache = PageCache()
+    first = run(src, cache)
+    second = run(src, cache)
+    assert first.analyzed == 1 and second.reused == 1
+    assert [message.split(": ", 1)[1] for message in second.replayed] == [
+        "No type or annotation for parameter 'b'",
+        "Parameter 'b' does not appear in the function signature",
+    ]
