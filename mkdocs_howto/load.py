@@ -22,14 +22,15 @@ from mkdocs_howto.sources import Failure, SourceLoader, explain, shown
 
 logger = logging.getLogger(__name__)
 
+#: Private names and test modules. Patterns ending in `.*` drop a module with all it holds
+#: (see `_module_excluded`) without dropping a public function that happens to be named
+#: `test` or `test_connection`.
 DEFAULT_EXCLUDE = (
     "*._*",
-    "*.tests",
     "*.tests.*",
-    "*.test",
     "*.test.*",
     "*.test_*.*",
-    "*.conftest",
+    "*.conftest.*",
 )
 
 Documentable = griffe.Class | griffe.Function

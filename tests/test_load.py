@@ -204,9 +204,10 @@ def test_public_function_named_like_a_test_is_documented(package: Package) -> No
         {
             "pkg/__init__.py": "",
             "pkg/db.py": "def test_connection(url: str) -> bool:\n    return True\n",
+            "pkg/util.py": "def test() -> None:\n    pass\n\n\ndef tests() -> None:\n    pass\n",
         }
     )
-    assert set(documented(src)) == {"pkg.db.test_connection"}
+    assert set(documented(src)) == {"pkg.db.test_connection", "pkg.util.test", "pkg.util.tests"}
 
 
 def test_include_and_exclude_patterns_match_public_paths(package: Package) -> None:
