@@ -43,7 +43,21 @@ from mkdocs_howto.facts import (
 )
 from mkdocs_howto.load import PublicObject
 
-_SHOWN_SPECIAL = ("__init__", "__call__")
+#: Special methods whose steps a reader needs: construction, calling, context management,
+#: iteration. Other dunders (`__repr__`, `__eq__`…) stay out of the page.
+_SHOWN_SPECIAL = (
+    "__init__",
+    "__post_init__",
+    "__call__",
+    "__enter__",
+    "__exit__",
+    "__aenter__",
+    "__aexit__",
+    "__iter__",
+    "__next__",
+    "__aiter__",
+    "__anext__",
+)
 _NO_SHAPE = FunctionShape(False, False, (), (), ())
 
 
