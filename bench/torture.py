@@ -34,7 +34,7 @@ from pathlib import Path
 
 from mkdocs_howto.analyze import AnalyzeOptions
 from mkdocs_howto.generate import GeneratedSite, SiteOptions, generate_site
-from mkdocs_howto.load import DEFAULT_EXCLUDE, LoadOptions, load_api
+from mkdocs_howto.load import DEFAULT_EXCLUDE, LoadOptions, load_api, under_main_guard
 from mkdocs_howto.render import RenderOptions
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -93,7 +93,10 @@ def check(site: GeneratedSite, packages: tuple[str, ...]) -> Report:
             public = names is not None and name in names or names is None and name[0] != "_"
             path = f"{module.path}.{name}"
             excluded = any(fnmatchcase(path, pattern) for pattern in DEFAULT_EXCLUDE)
-            if public and not name.startswith("_") and not excluded and path not in selected:
+            demo = under_main_guard(module.module, member)  # type: ignore[arg-type]
+            if public and not name.startswith("_") and not excluded and not demo and (
+                path not in selected
+            ):
                 report.missing.append(path)
     for path, uri in site.plan.object_pages.items():
         found = example_code(site.pages[uri])

@@ -10,6 +10,7 @@ documented.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -343,7 +344,11 @@ class _Selector:
             elif member.is_module:
                 if not self._module_excluded(member.path):
                     submodules.append(member)
-            elif isinstance(member, Documentable) and self._exported(name, exports):
+            elif (
+                isinstance(member, Documentable)
+                and self._exported(name, exports)
+                and not under_main_guard(module, member)
+            ):
                 self._add(public, name, member)
         for submodule in sorted(submodules, key=lambda sub: sub.name):
             public.submodules.append(submodule.path)
@@ -364,7 +369,11 @@ class _Selector:
             return
         if not target.parent.is_module:
             return  # a nested class or a method: documented inside its class
-        if exports is None and not self._excluded(target.parent.path):
+        if (
+            exports is None
+            and self._public_at_home(target)
+            and not _redundant_alias(public.module, alias, name)
+        ):
             # A plain import of something documented at its own module: not a second page,
             # but `from pkg import Name` works, so it may shorten the examples' import.
             if not name.startswith("_"):
@@ -372,6 +381,16 @@ class _Selector:
             return
         if self._exported(name, exports):
             self._add(public, name, target)
+
+    def _public_at_home(self, target: Documentable) -> bool:
+        """Whether the object gets a page where it is defined (its module is walked and
+        lists it), so that an import of it elsewhere is only an import."""
+        home = target.parent
+        if home is None or not isinstance(home, griffe.Module):
+            return False
+        if self._module_excluded(home.path):
+            return False
+        return self._exported(target.name, _exports(home))
 
     def _unresolved(
         self, public: PublicModule, name: str, alias: griffe.Alias, error: Exception
@@ -499,6 +518,37 @@ class _Selector:
             for other_path, other in places:
                 if other_path != path:  # another module, or another name in the same one
                     other.reexports.append((other_path.rsplit(".", 1)[-1], documented))
+
+
+_MAIN_GUARD = re.compile(r"""^if\s+__name__\s*==\s*['"]__main__['"]\s*:""")
+
+
+def under_main_guard(module: griffe.Module, obj: Documentable) -> bool:
+    """Demo code under `if __name__ == "__main__":` is not API, whatever its names."""
+    if not obj.lineno:
+        return False
+    try:
+        lines = module.lines
+    except (OSError, ValueError):
+        return False
+    for line in reversed(lines[: obj.lineno - 1]):
+        if line and not line[0].isspace() and not line.startswith(("#", ")", "]", "}")):
+            return _MAIN_GUARD.match(line) is not None
+    return False
+
+
+def _redundant_alias(module: griffe.Module, alias: griffe.Alias, name: str) -> bool:
+    """`from .core import Engine as Engine`: PEP 484's explicit re-export, even without
+    `__all__`."""
+    first = getattr(alias, "alias_lineno", None)
+    if not first:
+        return False
+    last = getattr(alias, "alias_endlineno", None) or first
+    try:
+        statement = " ".join(module.lines[first - 1 : last])
+    except (OSError, ValueError, TypeError):
+        return False
+    return re.search(rf"\b{re.escape(name)}\s+as\s+{re.escape(name)}\b", statement) is not None
 
 
 def _shortest(place: tuple[str, PublicModule]) -> tuple[int, str]:

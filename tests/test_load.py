@@ -316,3 +316,44 @@ def test_unknown_package_is_a_load_error(package: Package) -> None:
     src = package({"pkg/__init__.py": "def top():\n    pass\n"})
     with pytest.raises(LoadError, match="package 'nope' was not found on the search paths"):
         load(src, "nope")
+
+
+def test_explicit_reexport_of_a_name_not_public_at_home_is_documented(package: Package) -> None:
+    """`from pkg.core import Engine as Engine` (PEP 484) exports it, even without `__all__`."""
+    src = package(
+        {
+            "pkg/__init__.py": """
+                from pkg.core import Engine as Engine
+                from pkg.core import helper
+                """,
+            "pkg/core.py": """
+                __all__ = ["helper"]
+
+
+                class Engine:
+                    pass
+
+
+                def helper():
+                    pass
+                """,
+        }
+    )
+    api = load(src, "pkg")
+    assert {(o.public_path, o.import_path) for o in api.objects} == {
+        ("pkg.Engine", "pkg.Engine"),
+        ("pkg.core.helper", "pkg.helper"),
+    }
+
+
+def test_demo_code_under_a_main_guard_is_not_api(package: Package) -> None:
+    src = package(
+        {
+            "pkg/__init__.py": (
+                "def real():\n    pass\n\n\n"
+                'if __name__ == "__main__":\n\n    class Demo:\n        pass\n\n'
+                "    def demo():\n        pass\n"
+            ),
+        }
+    )
+    assert set(documented(src)) == {"pkg.real"}

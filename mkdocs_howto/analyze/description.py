@@ -81,6 +81,8 @@ def _read_examples(parsed: ParsedDocstring, section: griffe.DocstringSection) ->
             parsed.examples.append(value)
         elif "```" in value or "~~~" in value:
             parsed.examples.extend(fenced_blocks(value))
+        elif ">>>" in value:  # NumPy prose ending in `::` before an indented doctest
+            parsed.examples.append(value)
 
 
 def _read_admonition(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
@@ -177,7 +179,8 @@ def structure_of_class(cls: griffe.Class, methods: list[str]) -> tuple[Sentence,
         how = "async with" if "__aenter__" in cls.members else "with"
         facts.append(sentence("It works as a context manager, used in a {w} statement.", w=how))
     if methods:
-        facts.append(join(sentence("Its public methods are "), code_list(methods), (Text("."),)))
+        verb = "Its public methods are " if len(methods) > 1 else "Its public method is "
+        facts.append(join(sentence(verb), code_list(methods), (Text("."),)))
     return tuple(facts)
 
 

@@ -459,7 +459,8 @@ def comment_lines(source: str, first_lineno: int) -> dict[int, str]:
     comments = {}
     for offset, line in enumerate(source.splitlines()):
         stripped = line.strip()
-        if stripped.startswith("#") and not stripped.startswith("#!"):
+        # `#!` is a shebang, `#:` a Sphinx attribute docstring: neither titles a step
+        if stripped.startswith("#") and not stripped.startswith(("#!", "#:")):
             text = stripped.lstrip("#").strip()
             if text and not text.lower().startswith(("type:", "noqa", "pragma", "fmt:")):
                 comments[first_lineno + offset] = text
