@@ -17,6 +17,12 @@ Run it with the plugin's venv; the packages live in a separate venv (``--install
     .venv/bin/python bench/realworld.py --install requests httpx click attrs rich
     .venv/bin/python bench/realworld.py                       # the default package list
     .venv/bin/python bench/realworld.py --no-strict sqlalchemy  # skip the strict build
+    .venv/bin/python bench/realworld.py attr,attrs              # two packages, one site
+    .venv/bin/python bench/realworld.py --option nav_depth=modules \
+        --feature navigation.prune networkx                  # big-API settings
+
+``--option`` / ``--feature`` apply to the MkDocs builds only; the in-process page check uses
+the plugin's defaults.
 
 Stdlib + the plugin (and Griffe, its dependency) only. Results also go to
 ``bench/.work/report.json``.
@@ -28,6 +34,7 @@ import argparse
 import ast
 import doctest
 import json
+import logging
 import os
 import re
 import subprocess
@@ -37,12 +44,14 @@ import time
 import traceback
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from fnmatch import fnmatchcase
 from pathlib import Path
 
-import logging
-
 import griffe
+
+from mkdocs_howto.analyze import AnalyzeOptions
+from mkdocs_howto.generate import SiteOptions, generate_site
+from mkdocs_howto.load import LoadOptions
+from mkdocs_howto.render import RenderOptions
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
@@ -70,12 +79,25 @@ TEST_MODULES = ("tests", "test", "conftest")
 
 
 def site_packages(venv: Path) -> Path:
-    found = sorted(venv.glob("lib/python3*/site-packages")) + sorted(
-        venv.glob("Lib/site-packages")
-    )
+    found = sorted(venv.glob("lib/python3*/site-packages")) + sorted(venv.glob("Lib/site-packages"))
     if not found:
         raise SystemExit(f"no site-packages under {venv}: create it with --install")
     return found[0]
+
+
+def plugin_revision() -> str:
+    """The plugin checkout's commit, marked dirty when its sources have local edits."""
+    root = HERE.parent
+
+    def git(*args: str) -> str:
+        proc = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
+        )
+        return proc.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "mkdocs_howto")
+    return f"{commit}{' (dirty)' if dirty else ''}"
 
 
 def install(venv: Path, packages: list[str]) -> None:
@@ -98,6 +120,8 @@ class Expected:
     public_paths: dict[str, set[str]] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
     unresolved: list[str] = field(default_factory=list)
+    test_modules: list[str] = field(default_factory=list)
+    """`test_*` modules skipped as tests though they sit outside a tests package."""
     optional_paths: set[str] = field(default_factory=set)
     """Plain imports (no `__all__`) of objects not public elsewhere: a page is fine, not due."""
 
@@ -106,6 +130,16 @@ def _private_module(path: str) -> bool:
     parts = path.split(".")
     return any(part.startswith("_") for part in parts[1:]) or any(
         part in TEST_MODULES or part.startswith("test_") for part in parts[1:]
+    )
+
+
+def _helper_like_test_module(module: griffe.Module) -> bool:
+    """A `test_*` module outside any tests package: maybe a public helper (`test_utils`)."""
+    parts = module.path.split(".")
+    return (
+        parts[-1].startswith("test_")
+        and not any(part in TEST_MODULES or part.startswith("_") for part in parts[1:])
+        and not any(part.startswith("test_") for part in parts[1:-1])
     )
 
 
@@ -136,7 +170,21 @@ def _module_source_facts(module: griffe.Module) -> tuple[set[str], list[tuple[in
     return redundant, guards
 
 
-def expected_api(packages: tuple[str, ...], search_path: Path) -> Expected:
+def _load(loader: griffe.GriffeLoader, package: str) -> griffe.Module:
+    """Load `package`; when merging its stubs needs another package (attrs → attr), load that
+    one first, for resolution only."""
+    for _ in range(10):
+        try:
+            return loader.load(package)  # type: ignore[return-value]
+        except griffe.AliasResolutionError as error:
+            other = str(error.alias.target_path).split(".")[0]
+            if other in loader.modules_collection or other == package.split(".", maxsplit=1)[0]:
+                raise
+            loader.load(other)
+    raise RuntimeError(f"{package}: too many dependencies to load")
+
+
+def expected_api(packages: tuple[str, ...], search_path: Path) -> Expected:  # noqa: PLR0915
     """Every class / function reachable through a public name of a public module.
 
     A module with `__all__` exports exactly those names. A module without one exports its
@@ -146,7 +194,7 @@ def expected_api(packages: tuple[str, ...], search_path: Path) -> Expected:
     do not make an object expected on their own.
     """
     loader = griffe.GriffeLoader(search_paths=[str(search_path)], allow_inspection=False)
-    roots = [loader.load(package) for package in packages]
+    roots = [_load(loader, package) for package in packages]
     loader.resolve_aliases(implicit=False, external=False)
     heads = {package.split(".")[0] for package in packages}
     result = Expected()
@@ -166,6 +214,15 @@ def expected_api(packages: tuple[str, ...], search_path: Path) -> Expected:
             if not member.is_alias and member.is_module:
                 if not _private_module(member.path):
                     walk(member)  # type: ignore[arg-type]
+                elif _helper_like_test_module(member):  # type: ignore[arg-type]
+                    defined = sum(
+                        1
+                        for m in member.members.values()
+                        if not m.is_alias
+                        and isinstance(m, griffe.Class | griffe.Function)
+                        and not m.name.startswith("_")
+                    )
+                    result.test_modules.append(f"{member.path} ({defined} public definitions)")
                 continue
             if name.startswith("_") or (names is not None and name not in names):
                 continue
@@ -216,11 +273,6 @@ def generate(
     packages: tuple[str, ...], search_path: Path
 ) -> tuple[object | None, str | None, float]:
     """The plugin's pipeline in-process, with the options the plugin uses by default."""
-    from mkdocs_howto.analyze import AnalyzeOptions
-    from mkdocs_howto.generate import SiteOptions, generate_site
-    from mkdocs_howto.load import LoadOptions
-    from mkdocs_howto.render import RenderOptions
-
     start = time.perf_counter()
     try:
         site = generate_site(
@@ -230,7 +282,7 @@ def generate(
                 render=RenderOptions(),
             )
         )
-    except Exception:  # noqa: BLE001 - a crash is a finding
+    except Exception:
         return None, traceback.format_exc(), time.perf_counter() - start
     return site, None, time.perf_counter() - start
 
@@ -301,25 +353,31 @@ class Build:
     tail: str
 
 
-def write_site(packages: tuple[str, ...], search_path: Path) -> Path:
+def write_site(
+    packages: tuple[str, ...],
+    search_path: Path,
+    plugin_options: dict[str, object] | None = None,
+    features: tuple[str, ...] = (),
+) -> Path:
     root = WORK / "+".join(packages)
     (root / "docs").mkdir(parents=True, exist_ok=True)
     (root / "docs" / "index.md").write_text(f"# {packages[0]}\n\nBenchmark site.\n", "utf-8")
-    (root / "mkdocs.yml").write_text(
-        textwrap.dedent(
-            f"""\
-            site_name: {" + ".join(packages)} how-to benchmark
-            theme:
-              name: material
-            plugins:
-              - search
-              - howto:
-                  packages: [{", ".join(packages)}]
-                  paths: ["{search_path}"]
-            """
-        ),
-        "utf-8",
-    )
+    config = {
+        "site_name": f"{' + '.join(packages)} how-to benchmark",
+        "theme": {"name": "material", **({"features": list(features)} if features else {})},
+        "plugins": [
+            "search",
+            {
+                "howto": {
+                    "packages": list(packages),
+                    "paths": [str(search_path)],
+                    **(plugin_options or {}),
+                }
+            },
+        ],
+    }
+    # JSON is valid YAML: no PyYAML needed
+    (root / "mkdocs.yml").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
     return root
 
 
@@ -369,6 +427,7 @@ class Result:
     placeholders: int = 0
     unclosed: list[str] = field(default_factory=list)
     unresolved_exports: list[str] = field(default_factory=list)
+    test_modules: list[str] = field(default_factory=list)
     generate_error: str | None = None
     expected_error: str | None = None
     generate_seconds: float = 0.0
@@ -377,7 +436,13 @@ class Result:
     warning_kinds: dict[str, int] = field(default_factory=dict)
 
 
-def run_package(spec: str, search_path: Path, strict: bool) -> Result:
+def run_package(
+    spec: str,
+    search_path: Path,
+    strict: bool,
+    plugin_options: dict[str, object] | None = None,
+    features: tuple[str, ...] = (),
+) -> Result:
     """`spec` is an import name, or several joined by commas to document them in one site."""
     packages = tuple(name.strip() for name in spec.split(",") if name.strip())
     result = Result(spec)
@@ -385,12 +450,13 @@ def run_package(spec: str, search_path: Path, strict: bool) -> Result:
 
     try:
         expected = expected_api(packages, search_path)
-    except Exception as error:  # noqa: BLE001 - Griffe itself may fail: note it, go on
+    except Exception as error:
         print(f"  independent Griffe load failed: {type(error).__name__}: {error}", flush=True)
         expected = Expected()
         result.expected_error = f"{type(error).__name__}: {error}"
     result.expected = len(expected.public_paths)
     result.unresolved_exports = expected.unresolved
+    result.test_modules = expected.test_modules
 
     site, error, seconds = generate(packages, search_path)
     result.generate_seconds = seconds
@@ -400,7 +466,7 @@ def run_package(spec: str, search_path: Path, strict: bool) -> Result:
     elif site is not None:
         check_site(site, expected, result)
 
-    root = write_site(packages, search_path)
+    root = write_site(packages, search_path, plugin_options, features)
     builds = [mkdocs_build(root, strict=False)]
     if strict:
         builds.append(mkdocs_build(root, strict=True))
@@ -458,7 +524,9 @@ def check_site(site: object, expected: Expected, result: Result) -> None:
             result.examples_missing.append(public)
             continue
         language, code = found
-        if origin and origin.group(1) == "signature" and "..." in code:
+        if "howto-badge--placeholder" in markdown or (
+            origin and origin.group(1) == "signature" and "..." in code
+        ):
             result.placeholders += 1
         try:
             ast.parse(example_source(language, code))
@@ -511,7 +579,7 @@ def print_table(results: list[Result]) -> None:
             )
         )
     widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
-    line = lambda row: " | ".join(str(v).rjust(w) for v, w in zip(row, widths))  # noqa: E731
+    line = lambda row: " | ".join(str(v).rjust(w) for v, w in zip(row, widths, strict=True))  # noqa: E731
     print("\n" + line(header))
     print("-+-".join("-" * w for w in widths))
     for row in rows:
@@ -536,8 +604,10 @@ def print_details(r: Result, limit: int = 10) -> None:
         plain, strict = r.builds
         if plain.returncode == 0 and strict.returncode != 0:
             print(f"  strict build aborts ({len(plain.warnings)} warnings); plain build passes")
-    print(f"  index pages: {r.index_pages}; example origins: {r.example_origins}; "
-          f"generated examples with '...' placeholders: {r.placeholders}")
+    print(
+        f"  index pages: {r.index_pages}; example origins: {r.example_origins}; "
+        f"generated examples with '...' placeholders: {r.placeholders}"
+    )
     if r.stage_seconds:
         print("  stage seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in r.stage_seconds.items()))
     sections = (
@@ -549,6 +619,7 @@ def print_details(r: Result, limit: int = 10) -> None:
         ("pages without a Usage Example block", r.examples_missing),
         ("pages with an unclosed fence", r.unclosed),
         ("__all__ names whose target does not resolve", r.unresolved_exports),
+        ("not expected: `test_*` modules outside tests packages (check by hand)", r.test_modules),
     )
     for title, items in sections:
         if items:
@@ -568,6 +639,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--install", action="store_true", help="create the venv, pip install")
     parser.add_argument("--no-strict", action="store_true", help="skip the strict build")
     parser.add_argument("--limit", type=int, default=10, help="items listed per section")
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra howto option for the MkDocs builds (VALUE as JSON, else a string), "
+        "e.g. --option nav_depth=modules",
+    )
+    parser.add_argument(
+        "--feature",
+        action="append",
+        default=[],
+        help="Material theme feature for the builds, e.g. --feature navigation.prune",
+    )
     args = parser.parse_args(argv)
 
     if args.install:
@@ -575,14 +660,31 @@ def main(argv: list[str] | None = None) -> int:
     # Griffe's docstring warnings are collected from the MkDocs builds; keep this run quiet.
     logging.getLogger("griffe").setLevel(logging.ERROR)
     search_path = site_packages(args.venv.resolve())
+    print(f"plugin: {plugin_revision()}; packages from {search_path}", flush=True)
+    plugin_options: dict[str, object] = {}
+    for item in args.option:
+        key, _, value = item.partition("=")
+        try:
+            plugin_options[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            plugin_options[key.strip()] = value
     results = []
     for package in args.packages:
-        results.append(run_package(package, search_path, strict=not args.no_strict))
+        results.append(
+            run_package(
+                package,
+                search_path,
+                strict=not args.no_strict,
+                plugin_options=plugin_options,
+                features=tuple(args.feature),
+            )
+        )
     for result in results:
         print_details(result, args.limit)
     print_table(results)
     report = WORK / "report.json"
-    report.write_text(json.dumps([asdict(r) for r in results], indent=2, default=str), "utf-8")
+    payload = {"plugin": plugin_revision(), "results": [asdict(r) for r in results]}
+    report.write_text(json.dumps(payload, indent=2, default=str), "utf-8")
     print(f"\nfull results: {report}")
     bad = any(
         r.generate_error or r.missing or r.examples_failed or any(b.tracebacks for b in r.builds)
