@@ -217,6 +217,10 @@ class PageCache:
         self.used[key] = page
         self.changed = True
 
+    def start_build(self) -> None:
+        """Drop what a failed build marked as used: `finish_build` keeps only this build's."""
+        self.used = {}
+
     def finish_build(self) -> None:
         """Forget entries the build did not use (edited objects' old versions)."""
         self.changed = self.changed or len(self.entries) != len(self.used)

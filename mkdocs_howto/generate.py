@@ -7,7 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 
 import griffe
@@ -89,6 +89,7 @@ def generate_site(
     analyzer = Analyzer(options.analyze, lookups)
     renderer = renderer or Renderer(options.render)
     cache = cache if cache is not None else PageCache()
+    cache.start_build()
     with _timed(timings, "cache"):
         context = _context(options, api)
     pages: dict[str, str] = {}
@@ -146,14 +147,29 @@ def _context(options: SiteOptions, api: LoadedApi) -> str:
     """What every page depends on: options, plugin code, user templates, the API surface."""
     # Examples that are *run* depend on the whole package's behaviour, not only on what their
     # lookups name: then any saved source file re-analyzes every page.
-    running = getattr(options.analyze, "verify_examples", "static") == "run"
+    running = options.analyze.verify_examples == "run"
     return digest(
-        repr(options),
+        _canonical(options),
         plugin_fingerprint(),
         files_fingerprint(options.render.user_dirs),
         api_surface(api),
         files_fingerprint(api.source_dirs()) if running else "",
     )
+
+
+def _canonical(value: object) -> str:
+    """`repr` with sets sorted: a frozenset's order changes with the hash seed of each run,
+    and the on-disk cache must hit after a restart."""
+    if is_dataclass(value) and not isinstance(value, type):
+        inner = ", ".join(f"{f.name}={_canonical(getattr(value, f.name))}" for f in fields(value))
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, set | frozenset):
+        return repr(sorted(value, key=repr))
+    if isinstance(value, dict):
+        return repr(sorted((repr(k), _canonical(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_canonical(item) for item in value) + "]"
+    return repr(value)
 
 
 def _analyze_and_render(
@@ -175,12 +191,17 @@ class _GriffeWarnings(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
 
+    #: Griffe's own logger, and where mkdocstrings moves it (`patch_loggers`) when both run.
+    LOGGERS = ("griffe", "mkdocs.plugins.griffe")
+
     def __enter__(self) -> _GriffeWarnings:
-        logging.getLogger("griffe").addHandler(self)
+        for name in self.LOGGERS:
+            logging.getLogger(name).addHandler(self)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        logging.getLogger("griffe").removeHandler(self)
+        for name in self.LOGGERS:
+            logging.getLogger(name).removeHandler(self)
 
 
 def _module_index(

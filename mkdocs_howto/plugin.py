@@ -136,10 +136,11 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         user_dirs = tuple(
             p for p in (template.parent if template else None, config.theme.custom_dir) if p
         )
+        paths = _search_paths(options.paths, root)
         return SiteOptions(
             load=LoadOptions(
                 packages=tuple(options.packages),
-                paths=tuple(root / path for path in options.paths if (root / path).is_dir()),
+                paths=paths,
                 include=tuple(options.include),
                 exclude=tuple(options.exclude),
                 docstring_style=options.docstring_style,
@@ -152,7 +153,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
                 examples_from=tuple(options.examples_from),
                 usage=_usage(options.examples_from, options.usage_paths, root),
                 verify_examples=options.verify_examples,
-                run_paths=tuple(root / path for path in options.paths if (root / path).is_dir()),
+                run_paths=paths,
             ),
             render=RenderOptions(
                 show_source=options.show_source,
@@ -241,6 +242,10 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             files.append(page)
         self.hashes = hashes
 
+    def on_build_error(self, error: Exception) -> None:
+        """Forget the last build's page hashes: its HTML may not have been written."""
+        self.hashes = {}
+
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
@@ -293,6 +298,24 @@ def _line_anchors(config: MkDocsConfig) -> str | None:
     if settings.get("line_anchors"):
         return str(settings["line_anchors"])
     return "__codelineno" if settings.get("anchor_linenums") else None
+
+
+_DEFAULT_PATHS = ["src", "."]
+
+
+def _search_paths(paths: list[str], root: Path) -> tuple[Path, ...]:
+    """The `paths` that exist. None existing is an error: Griffe would fall back to
+    `sys.path` and silently document an installed copy instead of your source."""
+    found = tuple(root / path for path in paths if (root / path).is_dir())
+    missing = [path for path in paths if not (root / path).is_dir()]
+    if not found:
+        raise PluginError(
+            f"howto: none of the `paths` exist ({', '.join(paths) or 'empty list'}, "
+            f"relative to {root}): set `paths` to the folder holding your package"
+        )
+    if missing and paths != _DEFAULT_PATHS:
+        log.warning("`paths` entries not found (relative to %s): %s", root, ", ".join(missing))
+    return found
 
 
 def _checkout_root(folder: Path) -> Path:

@@ -253,3 +253,13 @@ def test_griffe_warnings_are_replayed_for_pages_served_from_the_cache(
         "No type or annotation for parameter 'b'",
         "Parameter 'b' does not appear in the function signature",
     ]
+
+
+def test_cache_keys_do_not_depend_on_set_order() -> None:
+    """A frozenset's order changes with each process's hash seed; the disk cache must not."""
+    from mkdocs_howto.generate import _canonical
+
+    first = AnalyzeOptions(packages=frozenset({"alpha", "beta", "gamma"}))
+    second = AnalyzeOptions(packages=frozenset({"gamma", "beta", "alpha"}))
+    assert _canonical(first) == _canonical(second)
+    assert "['alpha', 'beta', 'gamma']" in _canonical(first)

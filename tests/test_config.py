@@ -136,3 +136,15 @@ def test_show_source_false_drops_the_source_section(
     assert 'id="usage-example"' in html
     assert 'id="source"' not in html
     assert "__codelineno-src-" not in html
+
+
+def test_paths_that_do_not_exist_stop_the_build_instead_of_searching_sys_path(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Griffe falls back to `sys.path`: an installed copy would be documented silently."""
+    (tmp_path / "src" / "markupsafe").mkdir(parents=True)
+    with pytest.raises(Abort):
+        build_site(tmp_path, {"packages": ["markupsafe"], "paths": ["srcc"]})
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1
+    assert errors[0].startswith("howto: none of the `paths` exist (srcc, relative to ")

@@ -370,7 +370,12 @@ def run_example(
             result = subprocess.run(
                 command,
                 cwd=folder,
-                env={**os.environ, "PYTHONPATH": path.strip(os.pathsep)},
+                # no __pycache__ in the watched source folders: it would trigger a rebuild
+                env={
+                    **os.environ,
+                    "PYTHONPATH": path.strip(os.pathsep),
+                    "PYTHONDONTWRITEBYTECODE": "1",
+                },
                 capture_output=True,
                 text=True,
                 timeout=timeout,
