@@ -12,7 +12,7 @@ from mkdocs.config import load_config
 
 from mkdocs_howto.analyze import AnalyzeOptions
 from mkdocs_howto.cache import CACHE_FILE, CachedPage, PageCache, Recorder
-from mkdocs_howto.generate import GeneratedSite, SiteOptions, generate_site
+from mkdocs_howto.generate import GeneratedSite, SiteOptions, _canonical, generate_site
 from mkdocs_howto.load import LoadOptions
 from mkdocs_howto.render import RenderOptions
 
@@ -257,8 +257,6 @@ def test_griffe_warnings_are_replayed_for_pages_served_from_the_cache(
 
 def test_cache_keys_do_not_depend_on_set_order() -> None:
     """A frozenset's order changes with each process's hash seed; the disk cache must not."""
-    from mkdocs_howto.generate import _canonical
-
     first = AnalyzeOptions(packages=frozenset({"alpha", "beta", "gamma"}))
     second = AnalyzeOptions(packages=frozenset({"gamma", "beta", "alpha"}))
     assert _canonical(first) == _canonical(second)
