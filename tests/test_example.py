@@ -436,3 +436,24 @@ def test_golden_example(path: Path, package: Package, request: pytest.FixtureReq
 
 def test_goldens_cover_every_generation_rule() -> None:
     assert len(list(GOLDEN.glob("*.yaml"))) >= 30
+
+
+def test_class_page_signature_follows_an_inherited_constructor(package: Package) -> None:
+    src = package(
+        {
+            "pkg/__init__.py": """
+                class Base:
+                    def __init__(self, url: str, retries: int = 3) -> None:
+                        self.url = url
+
+
+                class Child(Base):
+                    def ping(self) -> bool:
+                        return True
+                """,
+        }
+    )
+    child = analyze(src, "pkg")["pkg.Child"]
+    assert child.signature == "class Child(url: str, retries: int = 3)"
+    assert [p.name for p in child.description.params] == ["url", "retries"]
+    assert 'Child(url="https://example.org")' in child.example.code

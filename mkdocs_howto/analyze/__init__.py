@@ -25,7 +25,7 @@ from mkdocs_howto.analyze.example import ExampleBuilder, doctest_source
 from mkdocs_howto.analyze.phases import shape_steps
 from mkdocs_howto.analyze.sentences import join, sentence
 from mkdocs_howto.analyze.steps import StepNarrator
-from mkdocs_howto.analyze.symbols import Lookup, params_of
+from mkdocs_howto.analyze.symbols import Lookup, constructor_params, params_of
 from mkdocs_howto.analyze.targets import callable_of, class_target, hints_for
 from mkdocs_howto.analyze.usage import Snippet, UsageIndex, best_snippets
 from mkdocs_howto.analyze.verify import check_example, run_example
@@ -128,8 +128,11 @@ class Analyzer:
         narrator = StepNarrator(comments, self.options.extra_calls)
         methods = _methods(cls)
         docstring = parse_docstring(cls)
-        init = cls.members.get("__init__")
-        init_params = _params(init, docstring.params) if isinstance(init, griffe.Function) else ()
+        # the same constructor the example is built from: inherited `__init__`, model fields…
+        init_params = tuple(
+            replace(param, description=docstring.params.get(param.name, ""))
+            for param in constructor_params(cls) or ()
+        )
         phases = self._class_phases(cls, parsed, narrator, methods)
         public = [name for name in methods if not name.startswith("_")]
         return HowTo(
