@@ -335,7 +335,7 @@ def _emit_floor(plugin_folder: Path, floor: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.structure.files import get_files
 
-    import mkdocs_howto.plugin as plugin
+    from mkdocs_howto import plugin
 
     config = load_config(str(plugin_folder / "mkdocs.yml"))
     config.plugins.on_startup(command="build", dirty=False)
@@ -591,6 +591,7 @@ def main() -> None:
     (WORK / "results.json").write_text(
         json.dumps({"rows": rows, "scaling": scale_rows, "nav": nav_rows}, indent=1, default=str)
     )
+    return None
 
 
 if __name__ == "__main__":

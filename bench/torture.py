@@ -90,7 +90,7 @@ def check(site: GeneratedSite, packages: tuple[str, ...]) -> Report:
         for name, member in module.module.members.items():
             if member.is_alias or not (member.is_class or member.is_function):
                 continue
-            public = names is not None and name in names or names is None and name[0] != "_"
+            public = (names is not None and name in names) or (names is None and name[0] != "_")
             path = f"{module.path}.{name}"
             excluded = any(fnmatchcase(path, pattern) for pattern in DEFAULT_EXCLUDE)
             demo = under_main_guard(module.module, member)  # type: ignore[arg-type]

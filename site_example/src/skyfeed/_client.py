@@ -21,7 +21,8 @@ class StationFeed:
         headers = {"accept": "application/json", "x-session": session_hash}
         payload = {"station": station, "units": units, "session_hash": session_hash}
         async with HttpSession(timeout=timeout) as session:
-            async with session.post(f"{cls.base_url}/subscribe", headers=headers, json=payload) as resp:
+            subscribe_url = f"{cls.base_url}/subscribe"
+            async with session.post(subscribe_url, headers=headers, json=payload) as resp:
                 if resp.status != 200:
                     raise FeedError(f"subscription refused: {resp.status}")
                 stream_id = (await resp.json())["stream_id"]
