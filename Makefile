@@ -24,11 +24,11 @@ serve: $(VENV)/.installed  ## Preview the demo site; edits to site_example/src r
 	$(BIN)/mkdocs serve --livereload -f site_example/mkdocs.yml
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check mkdocs_howto tests
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 test: $(VENV)/.installed  ## Lint, type-check, run the test suite and both strict builds
-	$(BIN)/ruff check mkdocs_howto tests
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
 	$(BIN)/mkdocs build --strict -f site_example/mkdocs.yml
