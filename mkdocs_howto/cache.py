@@ -118,11 +118,11 @@ def digest(*parts: object) -> str:
     return sha.hexdigest()
 
 
-def files_fingerprint(folders: Iterable[Path]) -> str:
+def files_fingerprint(folders: Iterable[Path], pattern: str = "*") -> str:
     """Name, size and modification time of every file below `folders` (cheap: no reads)."""
     entries = []
     for folder in folders:
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else [folder]:
+        for path in sorted(folder.rglob(pattern)) if folder.is_dir() else [folder]:
             if path.is_file() and "__pycache__" not in path.parts:
                 stat = path.stat()
                 entries.append((str(path), stat.st_size, stat.st_mtime_ns))

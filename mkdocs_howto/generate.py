@@ -151,7 +151,9 @@ def _context(options: SiteOptions, api: LoadedApi) -> str:
     return digest(
         _canonical(options),
         plugin_fingerprint(),
-        files_fingerprint(options.render.user_dirs),
+        # only what the Markdown templates read: a `template` kept in the project root must not
+        # put the site, the virtualenv or the cache file itself into every key
+        files_fingerprint(options.render.user_dirs, "*.jinja"),
         api_surface(api),
         files_fingerprint(api.source_dirs()) if running else "",
     )

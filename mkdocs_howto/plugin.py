@@ -251,7 +251,15 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
     ) -> LiveReloadServer:
         """Rebuild when the documented packages' sources or the user's templates change."""
         assert self.options is not None
-        watched = {*package_dirs(self.options.load), *self.options.render.user_dirs}
+        # The `template`'s folder (its partials may live beside it), but only the file when
+        # that folder is the project root: it holds the site and the cache, and watching it
+        # would rebuild after every build.
+        root = Path(config.config_file_path or ".").resolve().parent
+        template = Path(self.config.template).resolve() if self.config.template else None
+        if template is not None and template.parent != root:
+            template = template.parent
+        custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        watched = {*package_dirs(self.options.load), *(p for p in (template, custom_dir) if p)}
         if "usage" in (self.config.get("examples_from") or ()):  # examples mined from them
             root = Path(config.config_file_path or ".").resolve().parent
             usage = (root / path for path in self.config.get("usage_paths") or ())

@@ -261,3 +261,20 @@ def test_cache_keys_do_not_depend_on_set_order() -> None:
     second = AnalyzeOptions(packages=frozenset({"gamma", "beta", "alpha"}))
     assert _canonical(first) == _canonical(second)
     assert "['alpha', 'beta', 'gamma']" in _canonical(first)
+
+
+def test_a_template_kept_in_the_project_root_does_not_defeat_the_cache(
+    package: Package, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only `*.jinja` files of the template folders are in the key, not the site or the cache."""
+    caplog.set_level(logging.INFO)
+    package({"pkg/__init__.py": "def f() -> int:\n    return 1\n"})
+    builtin = Path(__file__).parent.parent / "mkdocs_howto/templates/howto.md.jinja"
+    (tmp_path / "page.md.jinja").write_text(builtin.read_text(), encoding="utf-8")
+    options = {"packages": ["pkg"], "template": "page.md.jinja", "cache_dir": ".cache"}
+    build_site(tmp_path, options)
+    caplog.clear()
+    build_site(tmp_path, options)  # the site/ and .cache/ written by the first build changed
+    summaries = [r.getMessage() for r in caplog.records if "from cache" in r.getMessage()]
+    assert len(summaries) == 1
+    assert "0 analyzed, 1 from cache" in summaries[0]
