@@ -209,24 +209,19 @@ class _GriffeWarnings(logging.Handler):
 def _module_index(
     module: PublicModule, uri: str, plan: SitePlan, howtos: dict[str, HowTo]
 ) -> ModuleIndex:
-    objects = tuple(
-        IndexEntry(
-            obj.name,
-            howtos[obj.public_path].kind,
-            howtos[obj.public_path].description.summary.split("\n")[0],
-            relative_link(uri, plan.object_pages[obj.public_path]),
-        )
-        for obj in module.objects
-    ) + tuple(
-        IndexEntry(
+    def entry(name: str, obj: PublicObject, reexport: bool) -> IndexEntry:
+        howto = howtos[obj.public_path]
+        return IndexEntry(
             name,
-            howtos[obj.public_path].kind,
-            howtos[obj.public_path].description.summary.split("\n")[0],
+            howto.kind,
+            howto.description.summary.split("\n")[0],
             relative_link(uri, plan.object_pages[obj.public_path]),
-            documented_in=obj.module_path,
-            alias_of=obj.name if name != obj.name else None,
+            documented_in=obj.module_path if reexport else None,
+            alias_of=obj.name if reexport and name != obj.name else None,
         )
-        for name, obj in module.reexports
+
+    objects = tuple(entry(obj.name, obj, reexport=False) for obj in module.objects) + tuple(
+        entry(name, obj, reexport=True) for name, obj in module.reexports
     )
     submodules = tuple(
         IndexEntry(

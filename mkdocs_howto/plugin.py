@@ -260,9 +260,8 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             template = template.parent
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         watched = {*package_dirs(self.options.load), *(p for p in (template, custom_dir) if p)}
-        if "usage" in (self.config.get("examples_from") or ()):  # examples mined from them
-            root = Path(config.config_file_path or ".").resolve().parent
-            usage = (root / path for path in self.config.get("usage_paths") or ())
+        if "usage" in self.config.examples_from:  # examples are mined from these folders
+            usage = (root / path for path in self.config.usage_paths)
             watched.update(path for path in usage if path.exists())
         if self.site is not None:
             watched.update(self.site.source_dirs)
