@@ -9,11 +9,14 @@ and remembers why, with the line: `load` reports it as a warning.
 
 from __future__ import annotations
 
+import ast
 import codecs
 import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
 
 import griffe
 
@@ -30,12 +33,40 @@ class Failure:
     reason: str
 
 
+#: The syntax tree of each file a `SourceLoader` parsed, per loader (by its lines collection,
+#: which every loaded object points to): Griffe drops its trees after visiting, and the
+#: analysis reads them again (`analyze.code`). Released with the loaded API.
+PARSED_TREES: WeakKeyDictionary[griffe.LinesCollection, dict[Path, ast.Module]] = (
+    WeakKeyDictionary()
+)
+
+
+class _KeepTrees(griffe.Extension):
+    """Keep the tree of each module Griffe parses, so no file is parsed twice per build."""
+
+    def __init__(self, trees: dict[Path, ast.Module]) -> None:
+        super().__init__()
+        self.trees = trees
+
+    def on_module_node(
+        self,
+        *,
+        node: ast.AST | griffe.ObjectNode,
+        agent: griffe.Visitor | griffe.Inspector,
+        **kwargs: Any,
+    ) -> None:
+        if isinstance(node, ast.Module) and isinstance(agent, griffe.Visitor):
+            self.trees[agent.filepath] = node
+
+
 class SourceLoader(griffe.GriffeLoader):
     """A Griffe loader that reads files as Python does and records why a file failed."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.failures: dict[Path, Failure] = {}
+        trees = PARSED_TREES.setdefault(self.lines_collection, {})
+        self.extensions.add(_KeepTrees(trees))
 
     # Overrides a private method (griffe/_internal/loader.py, `GriffeLoader._visit_module`):
     # Griffe has no public hook between finding a file and parsing it. Errors raised here as

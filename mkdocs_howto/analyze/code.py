@@ -11,6 +11,7 @@ import griffe
 
 from mkdocs_howto.analyze.sentences import unparse
 from mkdocs_howto.analyze.steps import comment_lines
+from mkdocs_howto.sources import PARSED_TREES
 
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
@@ -49,10 +50,11 @@ def parse_object(obj: griffe.Object) -> ParsedSource | None:
 
 
 class _ParsedFiles:
-    """The definitions of every file parsed for the current load (one Griffe loader's lines).
+    """The definitions of every file of the current load (one Griffe loader's lines).
 
-    Only the latest loader's files are kept: a new build (or `serve` rebuild) loads anew, and
-    the previous trees are released then.
+    The trees are the ones Griffe parsed (kept by `SourceLoader`), so a file is parsed once
+    per build. Only the latest loader's files are kept: a new build (or `serve` rebuild) loads
+    anew, and the previous trees are released then.
     """
 
     def __init__(self) -> None:
@@ -68,25 +70,43 @@ class _ParsedFiles:
             self.collection, self.files = collection, {}
         found = self.files.get(filepath)
         if found is None:
-            try:
-                lines: list[str] | None = collection[filepath]
-            except KeyError:  # a LinesCollection has no `.get`
-                lines = None
-            found = self.files[filepath] = _parse_file(lines)
+            tree = PARSED_TREES.get(collection, {}).pop(filepath, None)
+            found = self.files[filepath] = (
+                _definitions_in(tree) if tree is not None else _parse_file(collection, filepath)
+            )
         return found
 
 
-def _parse_file(lines: list[str] | None) -> dict[int, Definition]:
-    """Every def and class of a file by first line (the first decorator's, as in Griffe)."""
+def _parse_file(collection: griffe.LinesCollection, filepath: Path) -> dict[int, Definition]:
+    """The definitions of a file not loaded by a `SourceLoader` (Griffe's own loader)."""
+    try:
+        lines: list[str] | None = collection[filepath]
+    except KeyError:  # a LinesCollection has no `.get`
+        lines = None
     try:
         tree = ast.parse("\n".join(lines or ()))
     except (SyntaxError, ValueError, RecursionError):
         return {}
-    return {
-        (node.decorator_list[0].lineno if node.decorator_list else node.lineno): node
-        for node in ast.walk(tree)
-        if isinstance(node, Definition)
-    }
+    return _definitions_in(tree)
+
+
+#: Fields holding statements: definitions are statements, so expressions are never entered.
+_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _definitions_in(tree: ast.Module) -> dict[int, Definition]:
+    """Every def and class of a tree by first line (the first decorator's, as in Griffe)."""
+    found: dict[int, Definition] = {}
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Definition):
+            found[node.decorator_list[0].lineno if node.decorator_list else node.lineno] = node
+        for name in _STATEMENT_FIELDS:
+            children = getattr(node, name, None)
+            if isinstance(children, list):
+                stack.extend(children)
+    return found
 
 
 _definitions = _ParsedFiles().get
