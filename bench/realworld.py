@@ -143,6 +143,21 @@ def _helper_like_test_module(module: griffe.Module) -> bool:
     )
 
 
+def _clauses(test: ast.expr) -> list[ast.expr]:
+    """`a and b` → [a, b]: a main guard may be one clause of a longer condition."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return [clause for value in test.values for clause in _clauses(value)]
+    return [test]
+
+
+def _is_main_test(test: ast.expr) -> bool:
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+    )
+
+
 def _module_source_facts(module: griffe.Module) -> tuple[set[str], list[tuple[int, int]]]:
     """Names re-exported as `from m import X as X`, and the line spans of main guards."""
     filepath = module.filepath
@@ -162,10 +177,7 @@ def _module_source_facts(module: griffe.Module) -> tuple[set[str], list[tuple[in
     guards = [
         (node.lineno, node.end_lineno or node.lineno)
         for node in tree.body
-        if isinstance(node, ast.If)
-        and isinstance(node.test, ast.Compare)
-        and isinstance(node.test.left, ast.Name)
-        and node.test.left.id == "__name__"
+        if isinstance(node, ast.If) and any(_is_main_test(test) for test in _clauses(node.test))
     ]
     return redundant, guards
 
@@ -434,14 +446,22 @@ class Result:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     builds: list[Build] = field(default_factory=list)
     warning_kinds: dict[str, int] = field(default_factory=dict)
+    examples: list[dict[str, str]] = field(default_factory=list, repr=False)
+    imports_failed: list[str] = field(default_factory=list)
+    calls_failed: list[str] = field(default_factory=list)
+    calls_checked: int = 0
+    calls_unchecked: int = 0
 
 
 def run_package(
     spec: str,
     search_path: Path,
+    *,
     strict: bool,
     plugin_options: dict[str, object] | None = None,
     features: tuple[str, ...] = (),
+    python: Path | None = None,
+    with_builds: bool = True,
 ) -> Result:
     """`spec` is an import name, or several joined by commas to document them in one site."""
     packages = tuple(name.strip() for name in spec.split(",") if name.strip())
@@ -466,6 +486,10 @@ def run_package(
     elif site is not None:
         check_site(site, expected, result)
 
+    if python is not None and result.examples:
+        probe_examples(python, result)
+    if not with_builds:
+        return result
     root = write_site(packages, search_path, plugin_options, features)
     builds = [mkdocs_build(root, strict=False)]
     if strict:
@@ -487,6 +511,33 @@ def run_package(
             flush=True,
         )
     return result
+
+
+def probe_examples(python: Path, result: Result) -> None:
+    """Import each example's imports and bind its calls in the packages' own venv."""
+    payload = WORK / f"examples-{result.package.replace(',', '+')}.json"
+    payload.write_text(json.dumps(result.examples), "utf-8")
+    done = subprocess.run(
+        [str(python), str(HERE / "probe_examples.py"), str(payload)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    if done.returncode != 0:
+        result.imports_failed.append(f"probe crashed: {done.stderr[-2000:]}")
+        return
+    for item in json.loads(done.stdout):
+        result.imports_failed += [f"{item['id']}: {e}" for e in item["imports"]]
+        result.calls_failed += [f"{item['id']}: {e}" for e in item["calls"]]
+        result.calls_checked += item["checked"]
+        result.calls_unchecked += item.get("unchecked", 0)
+    print(
+        f"  examples probed at run time: {len(result.imports_failed)} import failures, "
+        f"{len(result.calls_failed)} call failures, {result.calls_checked} calls bound, "
+        f"{result.calls_unchecked} not checkable",
+        flush=True,
+    )
 
 
 def check_site(site: object, expected: Expected, result: Result) -> None:
@@ -535,6 +586,9 @@ def check_site(site: object, expected: Expected, result: Result) -> None:
             result.examples_failed.append(f"{public} [{where}, {language}]: {error.msg}")
         else:
             result.examples_ok += 1
+            where = origin.group(1) if origin else "?"
+            code = example_source(language, code)
+            result.examples.append({"id": f"{public} [{where}]", "code": code})
     result.example_origins = dict(origins)
 
 
@@ -551,6 +605,9 @@ def print_table(results: list[Result]) -> None:
         "ex ok",
         "ex fail",
         "badge fail",
+        "import fail",
+        "call fail",
+        "calls bound",
         "warnings",
         "strict rc",
         "build s",
@@ -571,6 +628,9 @@ def print_table(results: list[Result]) -> None:
                 r.examples_ok,
                 len(r.examples_failed),
                 r.badge_failed,
+                len(r.imports_failed),
+                len(r.calls_failed),
+                r.calls_checked,
                 len(build.warnings) if build else "-",
                 strict.returncode if strict else "-",
                 f"{build.seconds:.1f}" if build else "-",
@@ -616,6 +676,8 @@ def print_details(r: Result, limit: int = 10) -> None:
         ("documented more than once", r.duplicates),
         ("page generated but no HTML in site/", r.html_missing),
         ("examples that do not parse", r.examples_failed),
+        ("example imports that fail in the packages' venv", r.imports_failed),
+        ("example calls that do not bind to the real signature", r.calls_failed),
         ("pages without a Usage Example block", r.examples_missing),
         ("pages with an unclosed fence", r.unclosed),
         ("__all__ names whose target does not resolve", r.unresolved_exports),
@@ -638,6 +700,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--venv", type=Path, default=DEFAULT_VENV)
     parser.add_argument("--install", action="store_true", help="create the venv, pip install")
     parser.add_argument("--no-strict", action="store_true", help="skip the strict build")
+    parser.add_argument(
+        "--no-build", action="store_true", help="pages and examples only, no MkDocs builds"
+    )
     parser.add_argument("--limit", type=int, default=10, help="items listed per section")
     parser.add_argument(
         "--option",
@@ -677,6 +742,8 @@ def main(argv: list[str] | None = None) -> int:
                 strict=not args.no_strict,
                 plugin_options=plugin_options,
                 features=tuple(args.feature),
+                python=args.venv.resolve() / "bin" / "python",
+                with_builds=not args.no_build,
             )
         )
     for result in results:
@@ -687,7 +754,12 @@ def main(argv: list[str] | None = None) -> int:
     report.write_text(json.dumps(payload, indent=2, default=str), "utf-8")
     print(f"\nfull results: {report}")
     bad = any(
-        r.generate_error or r.missing or r.examples_failed or any(b.tracebacks for b in r.builds)
+        r.generate_error
+        or r.missing
+        or r.examples_failed
+        or r.imports_failed
+        or r.calls_failed
+        or any(b.tracebacks for b in r.builds)
         for r in results
     )
     return 1 if bad else 0

@@ -375,8 +375,12 @@ class _Selector:
             and not _redundant_alias(public.module, alias, name)
         ):
             # A plain import of something documented at its own module: not a second page,
-            # but `from pkg import Name` works, so it may shorten the examples' import.
-            if not name.startswith("_"):
+            # but `from pkg import Name` works, so it may shorten the examples' import, unless
+            # it only runs for type checkers or when the module is run as a script.
+            importable = not (
+                type_checking_only(public.module, alias) or under_main_guard(public.module, alias)
+            )
+            if importable and not name.startswith("_"):
                 self.import_paths.setdefault(target.path, []).append(f"{public.path}.{name}")
             return
         if self._exported(name, exports):
@@ -511,7 +515,9 @@ class _Selector:
             documented = PublicObject(
                 public_path=path,
                 module_path=module.path,
-                import_path=min(imports, key=lambda path: (path.count("."), path)),
+                # Shortest first; among equals, where it is defined (`rich.console.Console`,
+                # not `rich.align.Console` which merely imports it).
+                import_path=min(imports, key=lambda p: (p.count("."), p != canonical, p)),
                 obj=self.targets[canonical],
             )
             module.objects.append(documented)
@@ -520,21 +526,42 @@ class _Selector:
                     other.reexports.append((other_path.rsplit(".", 1)[-1], documented))
 
 
-_MAIN_GUARD = re.compile(r"""^if\s+__name__\s*==\s*['"]__main__['"]\s*:""")
+# `if __name__ == "__main__":`, also as one clause of a longer condition
+# (`if sys.platform != "win32" and __name__ == "__main__":`).
+_MAIN_GUARD = re.compile(r"""^if\b.*\b__name__\s*==\s*['"]__main__['"]""")
+# `if TYPE_CHECKING:`, however `typing` was imported (`t.TYPE_CHECKING`, `typing.TYPE_CHECKING`);
+# Griffe itself only recognises the first and the last spelling.
+_TYPE_CHECKING_GUARD = re.compile(r"^if\s+(\w+\.)*TYPE_CHECKING\s*:")
 
 
-def under_main_guard(module: griffe.Module, obj: Documentable) -> bool:
-    """Demo code under `if __name__ == "__main__":` is not API, whatever its names."""
-    if not obj.lineno:
-        return False
+def under_main_guard(module: griffe.Module, obj: Documentable | griffe.Alias) -> bool:
+    """Demo code under `if __name__ == "__main__":` is not API, whatever its names, and its
+    imports are not import paths (they run only when the module is a script)."""
+    return _MAIN_GUARD.match(_top_level_line(module, obj)) is not None
+
+
+def type_checking_only(module: griffe.Module, obj: Documentable | griffe.Alias) -> bool:
+    """Whether `obj` is defined or imported under `if TYPE_CHECKING:`: it does not exist when
+    the module runs, so `from <module> import <name>` fails."""
+    if not obj.runtime:
+        return True
+    return _TYPE_CHECKING_GUARD.match(_top_level_line(module, obj)) is not None
+
+
+def _top_level_line(module: griffe.Module, obj: Documentable | griffe.Alias) -> str:
+    """The module-level statement line that holds `obj`'s definition (or import)."""
+    lineno = getattr(obj, "alias_lineno", None) if isinstance(obj, griffe.Alias) else obj.lineno
+    if not lineno:
+        return ""
     try:
         lines = module.lines
     except (OSError, ValueError):
-        return False
-    for line in reversed(lines[: obj.lineno - 1]):
+        return ""
+    # from the statement's own line up: a top-level definition is its own holder
+    for line in reversed(lines[:lineno]):
         if line and not line[0].isspace() and not line.startswith(("#", ")", "]", "}")):
-            return _MAIN_GUARD.match(line) is not None
-    return False
+            return line
+    return ""
 
 
 def _redundant_alias(module: griffe.Module, alias: griffe.Alias, name: str) -> bool:

@@ -357,3 +357,36 @@ def test_demo_code_under_a_main_guard_is_not_api(package: Package) -> None:
         }
     )
     assert set(documented(src)) == {"pkg.real"}
+
+
+def test_a_compound_main_guard_is_demo_code_and_what_follows_it_is_api(package: Package) -> None:
+    src = package(
+        {
+            "pkg/__init__.py": (
+                "import sys\n\n"
+                'if sys.platform != "win32" and __name__ == "__main__":\n\n'
+                "    def read(fd: int) -> bytes:\n        return b''\n\n\n"
+                "def after() -> None:\n    pass\n"
+            ),
+        }
+    )
+    assert set(documented(src)) == {"pkg.after"}
+
+
+def test_type_checking_and_script_imports_are_not_import_paths(package: Package) -> None:
+    # `t.TYPE_CHECKING` (typing imported as `t`) is a guard Griffe itself does not recognise;
+    # `from pkg.a import Console` there, or under a main guard, fails when imported for real.
+    src = package(
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": (
+                "import typing as t\n\nif t.TYPE_CHECKING:\n    from pkg.console import Console\n"
+            ),
+            "pkg/b.py": 'if __name__ == "__main__":\n    from pkg.console import Console\n',
+            "pkg/console.py": "class Console:\n    pass\n",
+        }
+    )
+    api = load(src, "pkg")
+    assert {(o.public_path, o.import_path) for o in api.objects} == {
+        ("pkg.console.Console", "pkg.console.Console")
+    }

@@ -109,6 +109,12 @@ class ClassTarget:
     is_exception: bool = False
     call: Callable_ | None = None
     """`__call__`, when the instance itself is the thing to call."""
+    implement: tuple[Callable_, ...] = ()
+    """Abstract methods left to subclasses: the example subclasses the class and writes them."""
+    protocol: bool = False
+    """A `typing.Protocol`: the example writes a class that has its methods (no subclassing)."""
+    type_only: bool = False
+    """Defined under `if TYPE_CHECKING:`: it exists for annotations only, never at run time."""
 
 
 class ExampleBuilder:
@@ -131,6 +137,10 @@ class ExampleBuilder:
         if target.enum_member is not None:
             member = f"{self.name}.{target.enum_member}"
             return self._assemble([f"{var} = {member}", f"print({var}.name, {var}.value)"])
+        if target.type_only:
+            return self._annotation_only(var)
+        if target.protocol:
+            return self._protocol(var, target)
         params = target.init_params
         instance = f"{self.name}({self._args(params or (), target.defaults)})"
         if target.is_exception:
@@ -144,11 +154,58 @@ class ExampleBuilder:
         if method is not None and method.binding != "instance":
             call = f"{self.name}.{method.name}({self._args(method.params, target.defaults)})"
             return self._assemble(self._use(call, method, "result"))
+        subclass: list[str] = []
+        if target.implement:
+            # an abstract class cannot be built: the reader's subclass writes what is missing
+            own = f"My{self.name}"
+            subclass = self._class_stub(own, self.name, target.implement)
+            instance = f"{own}({self._args(params or (), target.defaults)})"
         inner = self._on_instance(var, target)
         if target.context is not None:
             self.needs_async |= target.context == "async with"
-            return self._assemble([f"{target.context} {instance} as {var}:", *_indent(inner)])
-        return self._assemble([f"{var} = {instance}", *inner])
+            use = [f"{target.context} {instance} as {var}:", *_indent(inner)]
+            return self._assemble(use, prelude=subclass)
+        return self._assemble([f"{var} = {instance}", *inner], prelude=subclass)
+
+    def _annotation_only(self, var: str) -> str:
+        """A name that exists for type checkers only is imported for them and annotates."""
+        self.imports.discard(f"from {self.module} import {self.name}")
+        lines = [
+            "from __future__ import annotations",
+            "",
+            "from typing import TYPE_CHECKING",
+            "",
+            "if TYPE_CHECKING:",
+            f"    from {self.module} import {self.name}",
+            "",
+            "",
+            f"def use({var}: {self.name}) -> None:",
+            f"    print({var})",
+        ]
+        return "\n".join(lines) + "\n"
+
+    def _protocol(self, var: str, target: ClassTarget) -> str:
+        """Protocols are satisfied by shape: any class with their methods is one."""
+        own = f"My{self.name}"
+        stub = self._class_stub(own, None, target.implement)
+        return self._assemble([f"{var}: {self.name} = {own}()", f"print({var})"], prelude=stub)
+
+    def _class_stub(self, name: str, base: str | None, methods: tuple[Callable_, ...]) -> list[str]:
+        lines = [f"class {name}({base}):" if base else f"class {name}:"]
+        for method in methods:
+            self.placeholders.append(f"{name}.{method.name}")
+            decorator = {"class": "@classmethod", "static": "@staticmethod"}.get(method.binding)
+            if decorator:
+                lines.append(f"    {decorator}")
+            first = {"class": ["cls"], "static": []}.get(method.binding, ["self"])
+            define = "async def" if method.shape.is_async else "def"
+            params = ", ".join([*first, *_written_params(method.params)])
+            lines += [f"    {define} {method.name}({params}):", "        ...  # your code"]
+            if method is not methods[-1]:
+                lines.append("")
+        if not methods:
+            lines.append("    ...  # the attributes the protocol declares")
+        return lines
 
     def _on_instance(self, var: str, target: ClassTarget) -> list[str]:
         method = target.method
@@ -239,8 +296,9 @@ class ExampleBuilder:
         """`main`, unless the documented object is itself called `main`."""
         return "run_example" if self.name == "main" else "main"
 
-    def _assemble(self, body: list[str]) -> str:
+    def _assemble(self, body: list[str], prelude: list[str] | None = None) -> str:
         imports = import_block({*self.imports, *(["import asyncio"] if self.needs_async else [])})
+        head = [*imports, "", "", *prelude] if prelude else imports
         if self.needs_async:
             entry = self._entry_point()
             body = [
@@ -250,8 +308,8 @@ class ExampleBuilder:
                 "",
                 f"asyncio.run({entry}())",
             ]
-            return "\n".join([*imports, "", "", *body]) + "\n"
-        return "\n".join([*imports, "", *body]) + "\n"
+            return "\n".join([*head, "", "", *body]) + "\n"
+        return "\n".join([*head, *([""] if prelude else []), "", *body]) + "\n"
 
 
 def import_block(lines: set[str]) -> list[str]:
@@ -278,6 +336,37 @@ def import_block(lines: set[str]) -> list[str]:
 
 
 _VARIADIC = ("variadic positional", "variadic keyword")
+
+
+def _default_written(default: str) -> str:
+    """A literal default as written; `None` for one that names things the snippet lacks."""
+    try:
+        ast.literal_eval(default)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return "None"
+    return literal(default)
+
+
+def _written_params(params: tuple[Param, ...]) -> list[str]:
+    """Parameters as a `def` line writes them, so an override accepts what callers pass."""
+    written: list[str] = []
+    star = False
+    for param in params:
+        if param.kind == "variadic positional":
+            written.append(f"*{param.name}")
+            star = True
+        elif param.kind == "variadic keyword":
+            written.append(f"**{param.name}")
+        else:
+            if param.kind == "keyword-only" and not star:
+                written.append("*")
+                star = True
+            default = "" if param.default is None else f"={_default_written(param.default)}"
+            written.append(f"{param.name}{default}")
+    if any(p.kind == "positional-only" for p in params):
+        last = max(i for i, p in enumerate(params) if p.kind == "positional-only")
+        written.insert(last + 1, "/")
+    return written
 
 
 def _shown_option(params: tuple[Param, ...]) -> Param | None:

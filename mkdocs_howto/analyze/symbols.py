@@ -17,6 +17,7 @@ import griffe
 
 from mkdocs_howto.analyze.code import function_shape, parse_object
 from mkdocs_howto.facts import Param
+from mkdocs_howto.load import type_checking_only, under_main_guard
 
 Kind = Literal["module", "class", "function", "attribute", "external"]
 Binding = Literal["instance", "class", "static", "property"]
@@ -75,7 +76,7 @@ def lookup_for(
             return None
         symbol = symbol_of(obj, known)
         lazy = obj.parent is not None and "__getattr__" in obj.parent.members  # PEP 562
-        if obj.is_alias and not getattr(obj, "runtime", True) and not lazy:
+        if obj.is_alias and not lazy and not _importable(obj):
             symbol = replace(symbol, runtime=False)
         return symbol
 
@@ -167,9 +168,17 @@ def _variadic(param: griffe.Parameter) -> bool:
 
 
 def _public_path(obj: griffe.Object) -> str:
-    paths = [obj.path, *(alias.path for alias in obj.aliases.values())]
+    paths = [obj.path, *(alias.path for alias in obj.aliases.values() if _importable(alias))]
     public = [p for p in paths if not any(part.startswith("_") for part in p.split("."))]
-    return min(public or paths, key=lambda path: (path.count("."), path))
+    return min(public or paths, key=lambda path: (path.count("."), path != obj.path, path))
+
+
+def _importable(alias: griffe.Alias) -> bool:
+    """Whether `from <module> import <name>` works: not a type-checking or script-only import."""
+    module = alias.parent
+    if not isinstance(module, griffe.Module):
+        return alias.runtime
+    return not (type_checking_only(module, alias) or under_main_guard(module, alias))
 
 
 def base_names(cls: griffe.Class) -> Iterator[tuple[str, str]]:
@@ -203,6 +212,35 @@ def enum_member(cls: griffe.Class) -> str | None:
         ),
         None,
     )
+
+
+def is_protocol(cls: griffe.Class) -> bool:
+    """A `typing.Protocol` (listed among its own bases, as a protocol must)."""
+    return any(name == "Protocol" for name, _ in base_names(cls))
+
+
+def abstract_methods(cls: griffe.Class) -> list[griffe.Function]:
+    """`@abstractmethod`s no class in the loaded hierarchy overrides: what a subclass writes."""
+    found = []
+    for member in cls.all_members.values():
+        try:
+            target = member.final_target if isinstance(member, griffe.Alias) else member
+        except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+            continue
+        if isinstance(target, griffe.Function) and "abstractmethod" in target.labels:
+            found.append(target)
+    return found
+
+
+def protocol_methods(cls: griffe.Class) -> list[griffe.Function]:
+    """The methods a protocol declares itself: what a class must have to satisfy it."""
+    return [
+        member
+        for name, member in cls.members.items()
+        if isinstance(member, griffe.Function)
+        and name not in ("__init__", "__new__", "__class_getitem__", "__init_subclass__")
+        and (not name.startswith("_") or (name.startswith("__") and name.endswith("__")))
+    ]
 
 
 def is_exception(cls: griffe.Class) -> bool:

@@ -11,12 +11,16 @@ from mkdocs_howto.analyze.code import FunctionShape, function_shape, parse_objec
 from mkdocs_howto.analyze.example import Binding, Callable_, ClassTarget, Hint, literal
 from mkdocs_howto.analyze.symbols import (
     Lookup,
+    abstract_methods,
     constructor_params,
     context_decorator,
     enum_member,
     is_exception,
+    is_protocol,
     params_of,
+    protocol_methods,
 )
+from mkdocs_howto.load import type_checking_only
 
 _NO_SHAPE = FunctionShape(False, False, (), (), ())
 
@@ -61,6 +65,9 @@ def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Functio
         "async with" if "__aenter__" in members else "with" if "__enter__" in members else None
     )
     call = members.get("__call__")
+    protocol = is_protocol(cls)
+    implement = protocol_methods(cls) if protocol else abstract_methods(cls)
+    home = cls.parent
     return ClassTarget(
         constructor_params(cls),
         context,  # type: ignore[arg-type]
@@ -69,6 +76,9 @@ def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Functio
         enum_member(cls),
         is_exception(cls),
         callable_of(call) if isinstance(call, griffe.Function) and method is None else None,
+        implement=tuple(callable_of(function) for function in implement),
+        protocol=protocol,
+        type_only=isinstance(home, griffe.Module) and type_checking_only(home, cls),
     )
 
 
