@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import griffe
@@ -28,10 +28,22 @@ def parse_object(obj: griffe.Object) -> ParsedSource | None:
     """Parse the object's own source; None when Griffe has none (stubs, C extensions).
 
     The node comes from its file's tree, parsed once per loaded file and shared by every
-    object of that file (and every caller): nodes are never modified.
+    object of that file (and every caller): nodes and comments are never modified. The
+    result is kept for the load: a method is read by its page, its class's page and lookups.
     """
     if obj.lineno is None:
         return None
+    if not isinstance(obj.filepath, Path):
+        return _parse_object(obj)
+    objects = _FILES.of(obj.lines_collection).objects
+    key = (obj.filepath, obj.lineno, obj.endlineno)
+    if key not in objects:
+        objects[key] = _parse_object(obj)
+    return objects[key]
+
+
+def _parse_object(obj: griffe.Object) -> ParsedSource | None:
+    assert obj.lineno is not None
     node = _definitions(obj).get(obj.lineno)
     if node is not None and node.end_lineno == obj.endlineno:
         try:
@@ -49,6 +61,18 @@ def parse_object(obj: griffe.Object) -> ParsedSource | None:
     return ParsedSource(tree.body[0], comment_lines(source, obj.lineno))
 
 
+@dataclass
+class _Load:
+    """What is read from one load's files, kept while it is the latest load."""
+
+    files: dict[Path, dict[int, Definition]] = field(default_factory=dict)
+    objects: dict[tuple[Path, int, int | None], ParsedSource | None] = field(
+        default_factory=dict
+    )
+    shapes: dict[int, tuple[ast.AST, FunctionShape]] = field(default_factory=dict)
+    """`id(node)` -> the node (kept, so its id is not reused) and its shape."""
+
+
 class _ParsedFiles:
     """The definitions of every file of the current load (one Griffe loader's lines).
 
@@ -59,19 +83,23 @@ class _ParsedFiles:
 
     def __init__(self) -> None:
         self.collection: object = None
-        self.files: dict[Path, dict[int, Definition]] = {}
+        self.load = _Load()
+
+    def of(self, collection: object) -> _Load:
+        if collection is not self.collection:
+            self.collection, self.load = collection, _Load()
+        return self.load
 
     def get(self, obj: griffe.Object) -> dict[int, Definition]:
         filepath = obj.filepath
         if not isinstance(filepath, Path):
             return {}
         collection = obj.lines_collection
-        if collection is not self.collection:
-            self.collection, self.files = collection, {}
-        found = self.files.get(filepath)
+        files = self.of(collection).files
+        found = files.get(filepath)
         if found is None:
             tree = PARSED_TREES.get(collection, {}).pop(filepath, None)
-            found = self.files[filepath] = (
+            found = files[filepath] = (
                 _definitions_in(tree) if tree is not None else _parse_file(collection, filepath)
             )
         return found
@@ -109,7 +137,8 @@ def _definitions_in(tree: ast.Module) -> dict[int, Definition]:
     return found
 
 
-_definitions = _ParsedFiles().get
+_FILES = _ParsedFiles()
+_definitions = _FILES.get
 
 
 def own_nodes(node: ast.AST) -> Iterator[ast.AST]:
@@ -145,6 +174,16 @@ class FunctionShape:
 
 
 def function_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionShape:
+    """What the function's body shows; computed once per node of the current load (its page,
+    its class's page and lookups from other pages all ask)."""
+    shapes = _FILES.load.shapes
+    known = shapes.get(id(node))
+    if known is None:
+        known = shapes[id(node)] = (node, _function_shape(node))
+    return known[1]
+
+
+def _function_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionShape:
     returns: list[str] = []
     yields: list[str] = []
     raises: list[str] = []
