@@ -23,7 +23,7 @@ from typing import Literal
 from mkdocs_howto.analyze.code import FunctionShape
 from mkdocs_howto.facts import Param
 
-Binding = Literal["instance", "class", "static"]
+Binding = Literal["instance", "class", "static", "property"]
 Context = Literal["with", "async with"]
 
 #: Plain values of annotated types; `{name}` is the parameter's name.
@@ -115,6 +115,8 @@ class ClassTarget:
     """A `typing.Protocol`: the example writes a class that has its methods (no subclassing)."""
     type_only: bool = False
     """Defined under `if TYPE_CHECKING:`: it exists for annotations only, never at run time."""
+    opaque: bool = False
+    """How to build one is unknown (a stub hides the constructor): the reader supplies one."""
 
 
 class ExampleBuilder:
@@ -143,6 +145,12 @@ class ExampleBuilder:
             return self._protocol(var, target)
         params = target.init_params
         instance = f"{self.name}({self._args(params or (), target.defaults)})"
+        if target.opaque and not target.is_exception:
+            # no honest constructor call: start from one the reader's code already has
+            self.placeholders.append(var)
+            article = "an" if self.name[:1].lower() in "aeiou" else "a"
+            typed = f"{var}: {self.name} = ...  # {article} {self.name} your code already has"
+            return self._assemble([typed, *self._on_instance(var, target)])
         if target.is_exception:
             if params is None:
                 instance = f'{self.name}("{_words(self.name)}")'
@@ -194,7 +202,11 @@ class ExampleBuilder:
         lines = [f"class {name}({base}):" if base else f"class {name}:"]
         for method in methods:
             self.placeholders.append(f"{name}.{method.name}")
-            decorator = {"class": "@classmethod", "static": "@staticmethod"}.get(method.binding)
+            decorator = {
+                "class": "@classmethod",
+                "static": "@staticmethod",
+                "property": "@property",
+            }.get(method.binding)
             if decorator:
                 lines.append(f"    {decorator}")
             first = {"class": ["cls"], "static": []}.get(method.binding, ["self"])

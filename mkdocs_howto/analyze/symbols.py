@@ -11,6 +11,7 @@ import ast
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 from typing import Literal
 
 import griffe
@@ -219,7 +220,7 @@ def is_protocol(cls: griffe.Class) -> bool:
     return any(name == "Protocol" for name, _ in base_names(cls))
 
 
-def abstract_methods(cls: griffe.Class) -> list[griffe.Function]:
+def abstract_methods(cls: griffe.Class) -> list[griffe.Function | griffe.Attribute]:
     """`@abstractmethod`s no class in the loaded hierarchy overrides: what a subclass writes."""
     found = []
     for member in cls.all_members.values():
@@ -227,8 +228,10 @@ def abstract_methods(cls: griffe.Class) -> list[griffe.Function]:
             target = member.final_target if isinstance(member, griffe.Alias) else member
         except (griffe.AliasResolutionError, griffe.CyclicAliasError):
             continue
-        if isinstance(target, griffe.Function) and "abstractmethod" in target.labels:
-            found.append(target)
+        if isinstance(target, griffe.Function | griffe.Attribute) and (
+            "abstractmethod" in target.labels
+        ):
+            found.append(target)  # Griffe 2 models a property as an attribute
     return found
 
 
@@ -276,7 +279,14 @@ def constructor_params(cls: griffe.Class) -> tuple[Param, ...] | None:
         new = klass.members.get("__new__")
         if isinstance(new, griffe.Function):
             return params_of(new)
-    return None if is_open(cls) else ()
+    return None if is_open(cls) or typed_by_stub(cls) else ()
+
+
+def typed_by_stub(cls: griffe.Class) -> bool:
+    """A class whose module ships a `.pyi` stub and that shows no constructor: Griffe merged
+    the stub's view, which may omit `__init__` (attrs' `Attribute`), so the call is unknown."""
+    filepath = cls.filepath
+    return isinstance(filepath, Path) and filepath.with_suffix(".pyi").is_file()
 
 
 def _model_style(cls: griffe.Class) -> Literal["keyword", "fields"] | None:

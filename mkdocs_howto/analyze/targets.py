@@ -19,6 +19,7 @@ from mkdocs_howto.analyze.symbols import (
     is_protocol,
     params_of,
     protocol_methods,
+    typed_by_stub,
 )
 from mkdocs_howto.load import type_checking_only
 
@@ -68,18 +69,28 @@ def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Functio
     protocol = is_protocol(cls)
     implement = protocol_methods(cls) if protocol else abstract_methods(cls)
     home = cls.parent
+    init_params = constructor_params(cls)
     return ClassTarget(
-        constructor_params(cls),
+        init_params,
         context,  # type: ignore[arg-type]
         callable_of(method) if method is not None else None,
         _defaults(cls, name),
         enum_member(cls),
         is_exception(cls),
         callable_of(call) if isinstance(call, griffe.Function) and method is None else None,
-        implement=tuple(callable_of(function) for function in implement),
+        implement=tuple(_implemented(member) for member in implement),
         protocol=protocol,
         type_only=isinstance(home, griffe.Module) and type_checking_only(home, cls),
+        opaque=init_params is None and typed_by_stub(cls),
     )
+
+
+def _implemented(member: griffe.Function | griffe.Attribute) -> Callable_:
+    """What a subclass writes for an abstract member; a property is a getter (Griffe 2 models
+    it as an attribute)."""
+    if isinstance(member, griffe.Function):
+        return callable_of(member)
+    return Callable_(member.name, (), _NO_SHAPE, binding="property")
 
 
 def _defaults(cls: griffe.Class, name: str) -> dict[str, str]:
