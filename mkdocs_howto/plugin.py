@@ -95,10 +95,12 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         self.last_good: GeneratedSite | None = None
         self.cache_loaded_from: Path | None = None
         self.cache_dir: Path | None = None
+        self.renderer: Renderer | None = None
+        """Reused while its options and the user's templates are unchanged (see `_renderer`)."""
+        self.templates: tuple[RenderOptions, str] | None = None
         # Per build, reset in `on_config`:
         self.site: GeneratedSite | None = None
         self.options: SiteOptions | None = None
-        self.renderer: Renderer | None = None
         self.own_time = 0.0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -122,13 +124,22 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         _add_extensions(config)
         _check_lexicon(self.config.lexicon, self.config.vague_terms)
         self.options = self._site_options(config, root)
-        try:
-            self.renderer = Renderer(self.options.render)
-        except HowToError as error:
-            raise PluginError(f"howto: {error}") from error
+        self.renderer = self._renderer(self.options.render)
         self.cache_dir = root / self.config.cache_dir if self.config.cache_dir else None
         self.own_time = time.perf_counter() - start
         return config
+
+    def _renderer(self, options: RenderOptions) -> Renderer:
+        """The last build's renderer when its options and the user's template files (names,
+        sizes, times) are unchanged: `serve` rebuilds do not compile the templates again."""
+        templates = (options, files_fingerprint(options.user_dirs, "*.jinja"))
+        if self.renderer is None or templates != self.templates:
+            try:
+                self.renderer = Renderer(options)
+            except HowToError as error:
+                raise PluginError(f"howto: {error}") from error
+            self.templates = templates
+        return self.renderer
 
     def _site_options(self, config: MkDocsConfig, root: Path) -> SiteOptions:
         options = self.config

@@ -1,4 +1,5 @@
-"""Work done once per build: each source file is parsed once (by Griffe), not again per object."""
+"""Work done once: each source file parsed once per build (by Griffe), templates compiled once
+per process while they do not change."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import generate, load
+from mkdocs.config import load_config
 
 from mkdocs_howto.analyze.code import parse_object
+from mkdocs_howto.plugin import HowToPlugin
+from mkdocs_howto.render import Renderer
 
 Package = Callable[[dict[str, str]], Path]
 
@@ -61,3 +66,34 @@ def test_pages_are_the_same_with_and_without_griffes_trees(
     reused = generate(src, "pkg").pages
     monkeypatch.setattr("mkdocs_howto.sources._KeepTrees.on_module_node", lambda *a, **k: None)
     assert generate(src, "pkg").pages == reused
+
+
+def test_rebuilds_reuse_the_templates_until_a_template_file_changes(demo_copy: Path) -> None:
+    templates = demo_copy / "templates"
+    (templates / "partials").mkdir(parents=True)
+    builtin = Path(__file__).parent.parent / "mkdocs_howto/templates"
+    (templates / "page.md.jinja").write_text((builtin / "howto.md.jinja").read_text("utf-8"))
+    config_file = demo_copy / "mkdocs.yml"
+    settings = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    settings["plugins"][1]["howto"]["template"] = "templates/page.md.jinja"
+    config_file.write_text(yaml.safe_dump(settings), encoding="utf-8")
+
+    def renderer() -> Renderer | None:
+        config = load_config(str(config_file))
+        config.plugins.on_startup(command="serve", dirty=False)
+        plugin = config.plugins["howto"]
+        assert isinstance(plugin, HowToPlugin)
+        config.plugins.on_config(config)
+        return plugin.renderer
+
+    try:
+        first = renderer()
+        assert renderer() is first
+        steps = (builtin / "partials/steps.md.jinja").read_text("utf-8")
+        (templates / "partials/steps.md.jinja").write_text(steps + "{# mine #}\n")
+        changed = renderer()
+        assert changed is not None and changed is not first
+        override = changed.env.get_template("partials/steps.md.jinja").filename
+        assert override == str(templates / "partials/steps.md.jinja")
+    finally:
+        load_config(str(config_file)).plugins.on_shutdown()
