@@ -17,7 +17,7 @@ import keyword
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from mkdocs_howto.analyze.code import FunctionShape
@@ -82,6 +82,15 @@ class Hint:
 
 
 @dataclass(frozen=True)
+class DecoratorRole:
+    """How a decorator is written above what it decorates."""
+
+    form: Literal["plain", "factory", "either"]
+    """`@name`, `@name(...)`, or both (the example shows the bare form)."""
+    decorates: Literal["function", "class"]
+
+
+@dataclass(frozen=True)
 class Callable_:
     """A function or method as the example builder needs it."""
 
@@ -92,6 +101,8 @@ class Callable_:
     binding: Binding = "instance"
     context: Context | None = None
     """For `@contextmanager` / `@asynccontextmanager` functions: how their result is entered."""
+    decorator: DecoratorRole | None = None
+    """For decorators: the example decorates a function or class instead of calling."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +142,8 @@ class ExampleBuilder:
         """Arguments given as `...`: no honest value could be built for them."""
 
     def for_function(self, function: Callable_) -> str:
+        if function.decorator is not None:
+            return self._decorating(function, function.decorator)
         call = f"{self.name}({self._args(function.params, {})})"
         return self._assemble(self._use(call, function, "result"))
 
@@ -174,6 +187,24 @@ class ExampleBuilder:
             use = [f"{target.context} {instance} as {var}:", *_indent(inner)]
             return self._assemble(use, prelude=subclass)
         return self._assemble([f"{var} = {instance}", *inner], prelude=subclass)
+
+    def _decorating(self, function: Callable_, role: DecoratorRole) -> str:
+        """A decorator is shown where it is used: above a function or class of the reader's."""
+        if role.form == "factory":
+            args = self._args(function.params, {})
+            first = function.params[0] if function.params else None
+            if first is not None and first.kind == "variadic positional" and first.annotation:
+                # `option(*param_decls: str)`: called with none, most such factories fail
+                named = self._value(replace(first, name=first.name.rstrip("s")))
+                args = ", ".join(filter(None, [named, args]))
+            line = f"@{self.name}({args})"
+        else:
+            line = f"@{self.name}"
+        if role.decorates == "class":
+            body = [line, "class Settings:", '    name: str = "example"', "", "", "print(Settings)"]
+        else:
+            body = [line, "def greet(name):", '    return f"Hello, {name}"', "", "", "print(greet)"]
+        return self._assemble(["", *body])
 
     def _annotation_only(self, var: str) -> str:
         """A name that exists for type checkers only is imported for them and annotates."""

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator
+from typing import Literal
 
 import griffe
 
 from mkdocs_howto.analyze.code import FunctionShape, function_shape, parse_object
-from mkdocs_howto.analyze.example import Binding, Callable_, ClassTarget, Hint, literal
+from mkdocs_howto.analyze.example import (
+    Binding,
+    Callable_,
+    ClassTarget,
+    DecoratorRole,
+    Hint,
+    literal,
+)
 from mkdocs_howto.analyze.symbols import (
     Lookup,
     abstract_methods,
@@ -48,7 +57,50 @@ def callable_of(func: griffe.Function, name: str | None = None) -> Callable_:
         str(func.returns) if func.returns is not None else None,
         binding,
         context_decorator(func),
+        decorator=decorator_role(node) if isinstance(node, ast.FunctionDef) else None,
     )
+
+
+# Names a decorator gives the function or class it wraps.
+_WRAPPED = re.compile(r"^_?(maybe_)?(f|fn|func|function|wrapped|method|callback|cls|klass|c)$")
+_CLASS_NAMES = ("cls", "klass", "c", "maybe_cls")
+
+
+def decorator_role(node: ast.FunctionDef) -> DecoratorRole | None:
+    """How a decorator is applied, read from its code: a factory returns a nested
+    `def decorator(f)`; a plain decorator takes the function (`def deco(func)`) and builds a
+    wrapper; `either` does both (`def define(maybe_cls=None, **options)`, attrs-style)."""
+    nested = {
+        stmt.name: stmt
+        for stmt in node.body
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    if not nested:
+        return None
+    returned = {
+        stmt.value.id
+        for stmt in ast.walk(node)
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name)
+    }
+    positional = [*node.args.posonlyargs, *node.args.args]
+    first = positional[0] if positional else None
+    required = len(positional) - len(node.args.defaults)
+    inner = [nested[name] for name in returned if name in nested]
+    takes_one = [
+        f for f in inner if len(f.args.args) == 1 and _WRAPPED.match(f.args.args[0].arg)
+    ]
+    if takes_one:
+        applied = first is not None and _WRAPPED.match(first.arg) and required == 0
+        kind: Literal["function", "class"] = (
+            "class" if first is not None and first.arg in _CLASS_NAMES else "function"
+        )
+        inner_arg = takes_one[0].args.args[0].arg
+        if inner_arg in _CLASS_NAMES:
+            kind = "class"
+        return DecoratorRole("either" if applied else "factory", kind)
+    if first is not None and required == 1 and _WRAPPED.match(first.arg):
+        return DecoratorRole("plain", "class" if first.arg in _CLASS_NAMES else "function")
+    return None
 
 
 def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Function]) -> ClassTarget:
