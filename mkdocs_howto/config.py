@@ -77,9 +77,10 @@ class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     """How docstrings are parsed; `auto` detects the style per docstring."""
     nav_title = c.Type(str, default="How-to guides")
     """Title of the nav section holding the generated pages."""
-    nav_depth = c.Choice(NAV_DEPTHS, default="objects")
+    nav_depth = c.Choice(NAV_DEPTHS, default="auto")
     """`objects`: every object page in the sidebar; `modules`: only the modules, whose index
-    pages link to their objects (faster builds for large APIs)."""
+    pages link to their objects (faster builds for large APIs); `auto`: `objects` up to 150
+    objects, `modules` above."""
     show_source = c.Type(bool, default=True)
     """Show each object's source in a collapsible block, with line links from the steps."""
     template = c.Optional(c.File(exists=True))

@@ -40,7 +40,7 @@ class SiteOptions:
     analyze: AnalyzeOptions
     render: RenderOptions
     output_dir: str = "howto"
-    nav_depth: str = "objects"
+    nav_depth: str = "auto"
     lint_docstrings: bool = False
     vague_terms: tuple[str, ...] = DEFAULT_VAGUE_TERMS
 

@@ -29,7 +29,7 @@ from mkdocs_howto.generate import (
     package_dirs,
 )
 from mkdocs_howto.load import LoadOptions
-from mkdocs_howto.pages import merge_nav
+from mkdocs_howto.pages import AUTO_NAV_OBJECTS, merge_nav
 from mkdocs_howto.render import Renderer, RenderOptions
 
 log = get_plugin_logger(__name__)
@@ -189,6 +189,12 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         for problem in site.problems:
             log.warning("%s", problem)
         _report_lint(site, self.config.lint_docstrings)
+        if self.config.nav_depth == "auto" and site.plan.nav_depth == "modules":
+            log.info(
+                "nav_depth auto: more than %d objects, the sidebar lists the modules (their "
+                "index pages link to every object); set nav_depth: objects to list them all",
+                AUTO_NAV_OBJECTS,
+            )
         others = [f.src_uri for f in files.documentation_pages()]
         config.nav = merge_nav(
             config.nav,

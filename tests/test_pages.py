@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import build_site, generate, load, nav_labels
 
+from mkdocs_howto import pages
+from mkdocs_howto.config import HowToConfig
 from mkdocs_howto.pages import merge_nav, plan_site
 
 Package = Callable[[dict[str, str]], Path]
@@ -177,10 +179,31 @@ def test_nav_depth_modules_lists_only_module_index_pages(package: Package) -> No
     assert plan.object_pages["pkg.top"] == "howto/pkg/top.md"  # pages still planned
 
 
-def test_nav_depth_objects_is_the_default(package: Package) -> None:
+def test_nav_depth_auto_is_the_default_and_lists_objects_of_a_small_api(
+    package: Package,
+) -> None:
     src = package({"pkg/__init__.py": "def top():\n    pass\n", "pkg/opts.py": OPTS})
     api = load(src, "pkg")
-    assert plan_site(api, "howto", nav_depth="objects").nav == plan_site(api, "howto").nav
+    default = plan_site(api, "howto")
+    assert default.nav_depth == "objects"
+    assert default.nav == plan_site(api, "howto", nav_depth="objects").nav
+    options = HowToConfig()
+    options.load_dict({"packages": ["pkg"]})
+    assert options.validate() == ([], []) and options.nav_depth == "auto"
+
+
+def test_nav_depth_auto_lists_only_modules_above_the_threshold(
+    package: Package, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = package({"pkg/__init__.py": "def top():\n    pass\n", "pkg/opts.py": OPTS})
+    api = load(src, "pkg")
+    objects = sum(len(module.objects) for module in api.modules)
+    monkeypatch.setattr(pages, "AUTO_NAV_OBJECTS", objects)
+    assert plan_site(api, "howto", nav_depth="auto").nav_depth == "objects"
+    monkeypatch.setattr(pages, "AUTO_NAV_OBJECTS", objects - 1)
+    plan = plan_site(api, "howto", nav_depth="auto")
+    assert plan.nav_depth == "modules"
+    assert plan.nav == plan_site(api, "howto", nav_depth="modules").nav
 
 
 def test_built_nav_depth_modules_keeps_object_pages_reachable(package: Package) -> None:

@@ -66,9 +66,7 @@ class _Load:
     """What is read from one load's files, kept while it is the latest load."""
 
     files: dict[Path, dict[int, Definition]] = field(default_factory=dict)
-    objects: dict[tuple[Path, int, int | None], ParsedSource | None] = field(
-        default_factory=dict
-    )
+    objects: dict[tuple[Path, int, int | None], ParsedSource | None] = field(default_factory=dict)
     shapes: dict[int, tuple[ast.AST, FunctionShape]] = field(default_factory=dict)
     """`id(node)` -> the node (kept, so its id is not reused) and its shape."""
 
