@@ -47,8 +47,11 @@ class Probe(ast.NodeVisitor):
         self.generic_visit(node)
         cls = self._constructed(node.value)
         for target in node.targets:
-            if isinstance(target, ast.Name) and cls is not None:
-                self.instances[target.id] = cls
+            if isinstance(target, ast.Name):
+                if cls is None:
+                    self.instances.pop(target.id, None)  # rebound to something else
+                else:
+                    self.instances[target.id] = cls
 
     def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:

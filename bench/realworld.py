@@ -71,6 +71,8 @@ DEFAULT_PACKAGES = (
 )
 #: Import name -> PyPI distribution, where they differ.
 DISTRIBUTIONS = {"jinja2": "Jinja2", "attr": "attrs", "yaml": "PyYAML", "sqlalchemy": "SQLAlchemy"}
+#: Optional dependencies of the default subjects, installed with them.
+OPTIONAL_DEPENDENCIES = ("mypy", "pytest", "numpy", "pandas", "scipy")
 #: Same meaning as the plugin's default `exclude`, restated here so the check is independent.
 TEST_MODULES = ("tests", "test", "conftest")
 
@@ -105,7 +107,11 @@ def install(venv: Path, packages: list[str]) -> None:
         print(f"creating {venv}", flush=True)
         subprocess.run(["python3", "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
-    dists = [DISTRIBUTIONS.get(name, name) for name in packages]
+    dists = [DISTRIBUTIONS.get(n, n) for spec in packages for n in spec.split(",")]
+    # what the subjects' optional modules and docstring examples import (pydantic.mypy,
+    # aiohttp.pytest_plugin, networkx's numpy/pandas/scipy examples): installed so that the
+    # example check runs every import, as a user with the extras would
+    dists += [extra for extra in OPTIONAL_DEPENDENCIES if extra not in dists]
     print(f"pip install {' '.join(dists)}", flush=True)
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", *dists], check=True)
 

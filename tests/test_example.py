@@ -457,3 +457,25 @@ def test_class_page_signature_follows_an_inherited_constructor(package: Package)
     assert child.signature == "class Child(url: str, retries: int = 3)"
     assert [p.name for p in child.description.params] == ["url", "retries"]
     assert 'Child(url="https://example.org")' in child.example.code
+
+
+def test_bare_parameters_take_docstring_types_else_are_marked_to_fill_in(
+    package: Package,
+) -> None:
+    src = package(
+        {
+            "pkg/__init__.py": '''
+                def send(payload, retries, channel):
+                    """Send a payload.
+
+                    Args:
+                        payload (bytes): What to send.
+                    """
+                ''',
+        }
+    )
+    howto = analyze(src, "pkg")["pkg.send"]
+    assert 'send(payload=b"payload", retries=1, channel="channel")' in howto.example.code
+    assert howto.example.placeholders == ("channel",)
+    table = {p.name: p.annotation for p in howto.description.params}
+    assert table == {"payload": "bytes", "retries": None, "channel": None}

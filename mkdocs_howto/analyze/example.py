@@ -128,6 +128,9 @@ class ClassTarget:
     """Defined under `if TYPE_CHECKING:`: it exists for annotations only, never at run time."""
     opaque: bool = False
     """How to build one is unknown (a stub hides the constructor): the reader supplies one."""
+    raised_with_a_message: bool = True
+    """For exceptions of unknown constructor: whether `Cls("message")` builds one (only
+    builtin exceptions outside the packages), else the example only catches it."""
 
 
 class ExampleBuilder:
@@ -148,7 +151,8 @@ class ExampleBuilder:
         return self._assemble(self._use(call, function, "result"))
 
     def for_class(self, target: ClassTarget) -> str:
-        var = _snake(self.name)
+        # `show_nodes = show_nodes(...)` would hide the class the next line may need
+        var = _snake(self.name) if _snake(self.name) != self.name else f"my_{self.name}"
         if target.enum_member is not None:
             member = f"{self.name}.{target.enum_member}"
             return self._assemble([f"{var} = {member}", f"print({var}.name, {var}.value)"])
@@ -165,6 +169,17 @@ class ExampleBuilder:
             typed = f"{var}: {self.name} = ...  # {article} {self.name} your code already has"
             return self._assemble([typed, *self._on_instance(var, target)])
         if target.is_exception:
+            if params is None and not target.raised_with_a_message:
+                # how to build one is unknown: show what readers do with it, catch it
+                self.placeholders.append("the code that may fail")
+                return self._assemble(
+                    [
+                        "try:",
+                        "    ...  # code that may fail",
+                        f"except {self.name} as error:",
+                        "    print(error)",
+                    ]
+                )
             if params is None:
                 instance = f'{self.name}("{_words(self.name)}")'
             raise_ = f"raise {instance}"
@@ -291,6 +306,9 @@ class ExampleBuilder:
     def _value(self, param: Param) -> str:
         if param.annotation is None and param.name in _NAMED_NUMBERS:
             return _NAMED_NUMBERS[param.name]
+        if param.annotation is None and param.name not in _NAMED_STRINGS:
+            # no type anywhere: a string stands in, and the badge says to replace it
+            self.placeholders.append(param.name)
         annotation = (param.annotation or "str").replace("typing.", "").strip("\"'")
         value = self._value_for(annotation, param.name)
         if value == "...":

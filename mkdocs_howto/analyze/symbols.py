@@ -8,6 +8,7 @@ example builder never see a Griffe object, only these facts.
 from __future__ import annotations
 
 import ast
+import builtins
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -152,16 +153,39 @@ def params_of(func: griffe.Function) -> tuple[Param, ...]:
     params = list(func.parameters)
     in_class = func.parent is not None and func.parent.is_class
     if params and in_class and "staticmethod" not in func.labels:
-        params = params[1:] if params[0].name in ("self", "cls", "mcs") else params
+        # the bound first parameter, whatever it is called (`__pydantic_self__`, a class name)
+        params = params[1:] if not _variadic(params[0]) else params
+    documented = _documented_types(func) if any(p.annotation is None for p in params) else {}
     return tuple(
         Param(
             name=param.name,
             kind=param.kind.value if param.kind else "positional or keyword",
-            annotation=str(param.annotation) if param.annotation is not None else None,
+            annotation=(
+                str(param.annotation)
+                if param.annotation is not None
+                else documented.get(param.name)
+            ),
             default=None if param.required or _variadic(param) else str(param.default),
         )
         for param in params
     )
+
+
+def _documented_types(func: griffe.Function) -> dict[str, str]:
+    """Types the docstring gives parameters the signature leaves bare (`x : int`, `x (int)`).
+    Griffe parses each docstring once (`parsed` is cached), for this and the description."""
+    if func.docstring is None:
+        return {}
+    found = {}
+    for section in func.docstring.parsed:
+        if section.kind is not griffe.DocstringSectionKind.parameters:
+            continue
+        for item in section.value:
+            annotation = item.annotation
+            # a type, not prose or a numpydoc choice set (`{'left', 'right'}`)
+            if isinstance(annotation, griffe.ExprName | griffe.ExprSubscript | griffe.ExprBinOp):
+                found[item.name] = str(annotation)
+    return found
 
 
 def _variadic(param: griffe.Parameter) -> bool:
@@ -247,11 +271,84 @@ def protocol_methods(cls: griffe.Class) -> list[griffe.Function]:
 
 
 def is_exception(cls: griffe.Class) -> bool:
-    return any(
+    # the class's own name counts too: its bases may be computed (`class E(*bases)`)
+    return cls.name.endswith(("Error", "Exception")) or any(
         name.endswith(("Error", "Exception", "Warning")) or name == "BaseException"
         for klass in _ancestors(cls)
         for name, _ in base_names(klass)
     )
+
+
+def raised_with_a_message(cls: griffe.Class) -> bool:
+    """Whether `Cls("message")` builds the exception: everything it inherits from outside the
+    loaded packages is a builtin exception, which takes a message."""
+    ancestors = {klass.path for klass in _ancestors(cls)}
+    for klass in _ancestors(cls):
+        for name, canonical in base_names(klass):
+            if canonical in ancestors or name in _NEUTRAL_BASES:
+                continue
+            builtin = getattr(builtins, name, None)
+            if not (isinstance(builtin, type) and issubclass(builtin, BaseException)):
+                return False
+    return True
+
+
+#: Abstract methods of the standard ABCs a class may inherit from outside the packages.
+_STANDARD_ABSTRACT = {
+    "Sized": ("__len__",),
+    "Iterable": ("__iter__",),
+    "Container": ("__contains__",),
+    "Hashable": ("__hash__",),
+    "Iterator": ("__next__",),
+    "Collection": ("__len__", "__iter__", "__contains__"),
+    "Sequence": ("__getitem__", "__len__"),
+    "MutableSequence": ("__getitem__", "__len__", "__setitem__", "__delitem__", "insert"),
+    "Mapping": ("__getitem__", "__iter__", "__len__"),
+    "MutableMapping": ("__getitem__", "__iter__", "__len__", "__setitem__", "__delitem__"),
+    "Set": ("__contains__", "__iter__", "__len__"),
+    "AbstractSet": ("__contains__", "__iter__", "__len__"),
+    "MutableSet": ("__contains__", "__iter__", "__len__", "add", "discard"),
+    "Awaitable": ("__await__",),
+    "AsyncIterable": ("__aiter__",),
+    "AsyncIterator": ("__anext__",),
+    "ContextManager": ("__exit__",),
+    "AbstractContextManager": ("__exit__",),
+    "AsyncContextManager": ("__aexit__",),
+    "AbstractAsyncContextManager": ("__aexit__",),
+}
+
+
+def standard_abstract(cls: griffe.Class) -> list[str]:
+    """Methods a standard ABC among the external bases requires and no loaded class writes."""
+    required: list[str] = []
+    ancestors = {klass.path for klass in _ancestors(cls)}
+    for klass in _ancestors(cls):
+        for base in klass.bases:
+            standard = _standard_base(cls.modules_collection, base)
+            canonical = getattr(base, "canonical_path", str(base)).split("[", 1)[0]
+            if canonical in ancestors or standard in _NEUTRAL_BASES:
+                continue
+            if standard not in _STANDARD_ABSTRACT:
+                return []  # another external base may well supply them (`dict`, a mixin)
+            for name in _STANDARD_ABSTRACT.get(standard, ()):
+                if name not in required:
+                    required.append(name)
+    members = cls.all_members
+    return [name for name in required if name not in members]
+
+
+def _standard_base(collection: griffe.ModulesCollection, base: str | griffe.Expr) -> str:
+    """`Iterable[str]` → `Iterable`; a module-level alias (`IterableBase = Iterable[X]`) is
+    followed to its value."""
+    name = str(base).split("[", 1)[0].rsplit(".", 1)[-1]
+    if name in _STANDARD_ABSTRACT or not isinstance(base, griffe.ExprName):
+        return name
+    try:
+        target = collection.get_member(base.canonical_path)
+    except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return name
+    value = getattr(target, "value", None)
+    return str(value).split("[", 1)[0].rsplit(".", 1)[-1] if value is not None else name
 
 
 def is_open(cls: griffe.Class) -> bool:

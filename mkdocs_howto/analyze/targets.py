@@ -28,8 +28,11 @@ from mkdocs_howto.analyze.symbols import (
     is_protocol,
     params_of,
     protocol_methods,
+    raised_with_a_message,
+    standard_abstract,
     typed_by_stub,
 )
+from mkdocs_howto.facts import Param
 from mkdocs_howto.load import type_checking_only
 
 _NO_SHAPE = FunctionShape(False, False, (), (), ())
@@ -86,9 +89,7 @@ def decorator_role(node: ast.FunctionDef) -> DecoratorRole | None:
     first = positional[0] if positional else None
     required = len(positional) - len(node.args.defaults)
     inner = [nested[name] for name in returned if name in nested]
-    takes_one = [
-        f for f in inner if len(f.args.args) == 1 and _WRAPPED.match(f.args.args[0].arg)
-    ]
+    takes_one = [f for f in inner if len(f.args.args) == 1 and _WRAPPED.match(f.args.args[0].arg)]
     if takes_one:
         applied = first is not None and _WRAPPED.match(first.arg) and required == 0
         kind: Literal["function", "class"] = (
@@ -119,7 +120,13 @@ def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Functio
     )
     call = members.get("__call__")
     protocol = is_protocol(cls)
-    implement = protocol_methods(cls) if protocol else abstract_methods(cls)
+    implement = [
+        *(
+            _implemented(member)
+            for member in (protocol_methods if protocol else abstract_methods)(cls)
+        ),
+        *(() if protocol else (_standard_method(name) for name in standard_abstract(cls))),
+    ]
     home = cls.parent
     init_params = constructor_params(cls)
     return ClassTarget(
@@ -130,10 +137,11 @@ def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Functio
         enum_member(cls),
         is_exception(cls),
         callable_of(call) if isinstance(call, griffe.Function) and method is None else None,
-        implement=tuple(_implemented(member) for member in implement),
+        implement=tuple(implement),
         protocol=protocol,
         type_only=isinstance(home, griffe.Module) and type_checking_only(home, cls),
         opaque=init_params is None and typed_by_stub(cls),
+        raised_with_a_message=raised_with_a_message(cls),
     )
 
 
@@ -143,6 +151,36 @@ def _implemented(member: griffe.Function | griffe.Attribute) -> Callable_:
     if isinstance(member, griffe.Function):
         return callable_of(member)
     return Callable_(member.name, (), _NO_SHAPE, binding="property")
+
+
+#: What a subclass writes for a standard ABC's abstract methods: parameters, async.
+_STANDARD_SIGNATURES: dict[str, tuple[tuple[str, ...], bool]] = {
+    "__contains__": (("item",), False),
+    "__getitem__": (("key",), False),
+    "__setitem__": (("key", "value"), False),
+    "__delitem__": (("key",), False),
+    "insert": (("index", "value"), False),
+    "add": (("value",), False),
+    "discard": (("value",), False),
+    "__exit__": (("*exc_info",), False),
+    "__aexit__": (("*exc_info",), True),
+    "__anext__": ((), True),
+}
+
+
+def _standard_method(name: str) -> Callable_:
+    names, is_async = _STANDARD_SIGNATURES.get(name, ((), False))
+    params = tuple(
+        Param(
+            n.lstrip("*"),
+            "variadic positional" if n.startswith("*") else "positional or keyword",
+            None,
+            None,
+        )
+        for n in names
+    )
+    shape = FunctionShape(is_async, False, (), (), ())
+    return Callable_(name, params, shape)
 
 
 def _defaults(cls: griffe.Class, name: str) -> dict[str, str]:
