@@ -79,6 +79,8 @@ class Hint:
 
     value: str
     import_line: str
+    alias: bool = False
+    """A type alias: `value` is the type it stands for, built like any annotation."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ class ExampleBuilder:
         self.imports = {f"from {self.module} import {self.name}"}
         self.needs_async = False
         self.placeholders: list[str] = []
+        self._alias_depth = 0
         """Arguments given as `...`: no honest value could be built for them."""
 
     def for_function(self, function: Callable_) -> str:
@@ -186,16 +189,17 @@ class ExampleBuilder:
             return self._assemble(
                 ["try:", f"    {raise_}", f"except {self.name} as error:", "    print(error)"]
             )
-        method = target.method
-        if method is not None and method.binding != "instance":
-            call = f"{self.name}.{method.name}({self._args(method.params, target.defaults)})"
-            return self._assemble(self._use(call, method, "result"))
         subclass: list[str] = []
+        owner = self.name
         if target.implement:
             # an abstract class cannot be built: the reader's subclass writes what is missing
-            own = f"My{self.name}"
-            subclass = self._class_stub(own, self.name, target.implement)
-            instance = f"{own}({self._args(params or (), target.defaults)})"
+            owner = f"My{self.name}"
+            subclass = self._class_stub(owner, self.name, target.implement)
+            instance = f"{owner}({self._args(params or (), target.defaults)})"
+        method = target.method
+        if method is not None and method.binding != "instance":
+            call = f"{owner}.{method.name}({self._args(method.params, target.defaults)})"
+            return self._assemble(self._use(call, method, "result"), prelude=subclass)
         inner = self._on_instance(var, target)
         if target.context is not None:
             self.needs_async |= target.context == "async with"
@@ -326,16 +330,27 @@ class ExampleBuilder:
         )
         choices = [part for part in choices if part != "None"]
         if len(choices) > 1 or (choices and choices[0] != annotation):
-            return self._value_for(choices[0], name) if choices else "None"
+            # the first member a value can be built for: `URL | str` → a string
+            values = (self._value_for(choice, name) for choice in choices)
+            return next((v for v in values if v != "..."), "...") if choices else "None"
         choices_of = re.fullmatch(r"Literal\[(.+)\]", annotation)
         if choices_of:
             return literal(_top_level_split(choices_of.group(1), ",")[0])
         base = annotation.split("[", 1)[0]
         short = base.rsplit(".", 1)[-1]
         inner = annotation[len(base) + 1 : -1] if "[" in annotation else ""
-        if short in self.hints:
-            self.imports.add(self.hints[short].import_line)
-            return self.hints[short].value
+        hint = self.hints.get(short)
+        if hint is not None and hint.alias:
+            if self._alias_depth > 5:  # aliases of aliases, even cyclic ones
+                return "..."
+            self._alias_depth += 1
+            try:
+                return self._value_for(hint.value, name)
+            finally:
+                self._alias_depth -= 1
+        if hint is not None:
+            self.imports.add(hint.import_line)
+            return hint.value
         if short in _IMPORTED_VALUES:
             import_line, template = _IMPORTED_VALUES[short]
             self.imports.add(import_line)

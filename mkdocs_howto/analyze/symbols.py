@@ -345,8 +345,10 @@ def _standard_base(collection: griffe.ModulesCollection, base: str | griffe.Expr
         return name
     try:
         target = collection.get_member(base.canonical_path)
+        if isinstance(target, griffe.Alias):
+            target = target.final_target
     except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
-        return name
+        return name  # outside the loaded packages (`json.JSONDecodeError`)
     value = getattr(target, "value", None)
     return str(value).split("[", 1)[0].rsplit(".", 1)[-1] if value is not None else name
 

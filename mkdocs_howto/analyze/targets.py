@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
@@ -104,16 +105,55 @@ def decorator_role(node: ast.FunctionDef) -> DecoratorRole | None:
     return None
 
 
-def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Function]) -> ClassTarget:
-    """The class built with its constructor, and its first public method called."""
-    method = next(
-        (
-            m
-            for method_name, m in methods.items()
-            if not method_name.startswith("_") and not {"property", "cached_property"} & m.labels
-        ),
-        None,
+#: Names of the methods users call first, most wanted first.
+_PRIMARY_VERBS = (
+    "run", "print", "render", "get", "send", "execute", "fetch", "request", "read", "write",
+    "parse", "load", "dump", "open", "connect", "start", "search", "query", "add", "update",
+    "process", "submit", "stream", "call", "apply",
+)  # fmt: skip
+
+
+def _verb_rank(name: str) -> int:
+    """Rank of a primary action's method: `get`, `print`; then builders (`add_task`,
+    `add_column`); -1 for the rest (`get_row_style` is a helper, not the point)."""
+    if name in _PRIMARY_VERBS:
+        return _PRIMARY_VERBS.index(name)
+    return len(_PRIMARY_VERBS) if name.startswith("add_") else -1
+
+
+def _central_method(
+    cls: griffe.Class, methods: dict[str, griffe.Function]
+) -> griffe.Function | None:
+    """The method a reader most likely came for: one named for a primary action (`get`,
+    `print`, `render`: the earlier in `_PRIMARY_VERBS` wins; then `add_*`), else the one the
+    class's own code calls most (`self.request(...)` from `get`, `post`…), else the first."""
+    public = [
+        m
+        for name, m in methods.items()
+        if not name.startswith("_") and not {"property", "cached_property"} & m.labels
+    ]
+    if len(public) < 2:
+        return public[0] if public else None
+    primary = [(_verb_rank(m.name), i, m) for i, m in enumerate(public) if _verb_rank(m.name) >= 0]
+    if primary:
+        return min(primary, key=lambda found: found[:2])[2]
+    parsed = parse_object(cls)
+    if parsed is None:
+        return public[0]
+    calls = Counter(
+        node.func.attr
+        for node in ast.walk(parsed.node)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in ("self", "cls")
     )
+    return max(public, key=lambda m: calls[m.name])  # first of equals: source order
+
+
+def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Function]) -> ClassTarget:
+    """The class built with its constructor, and its central public method called."""
+    method = _central_method(cls, methods)
     members = cls.all_members
     context = (
         "async with" if "__aenter__" in members else "with" if "__enter__" in members else None
@@ -204,15 +244,26 @@ def _defaults(cls: griffe.Class, name: str) -> dict[str, str]:
     return found
 
 
+# The value of a type alias: names, subscripts, unions, no calls (`Union[str, bytes]`).
+_TYPE_EXPRESSION = re.compile(r"^[\w.\[\], |'\"]+$")
+
+
 def hints_for(objects: Iterable[griffe.Object | griffe.Alias], lookup: Lookup) -> dict[str, Hint]:
-    """Values for annotations naming an enum of the documented packages: `Color.RED`."""
+    """Values for annotations naming an enum of the documented packages (`Color.RED`), and
+    the types their type aliases stand for."""
     hints = {}
     for expr in _annotations(objects):
         for part in expr.iterate(flat=True):
             if not isinstance(part, griffe.ExprName) or part.name in hints:
                 continue
             symbol = lookup(part.canonical_path)
-            if symbol is None or symbol.enum_member is None:
+            if symbol is None:
+                continue
+            if symbol.kind == "attribute" and symbol.value and _TYPE_EXPRESSION.match(symbol.value):
+                # a type alias (`UriType = str | bytes`): values are built for what it names
+                hints[part.name] = Hint(symbol.value, "", alias=True)
+                continue
+            if symbol.enum_member is None:
                 continue
             module, cls = symbol.import_path.rsplit(".", 1)
             hints[part.name] = Hint(f"{cls}.{symbol.enum_member}", f"from {module} import {cls}")
