@@ -479,3 +479,23 @@ def test_bare_parameters_take_docstring_types_else_are_marked_to_fill_in(
     assert howto.example.placeholders == ("channel",)
     table = {p.name: p.annotation for p in howto.description.params}
     assert table == {"payload": "bytes", "retries": None, "channel": None}
+
+
+def test_a_base_imported_from_outside_through_a_module_of_the_package(package: Package) -> None:
+    # requests: `from .compat import JSONDecodeError as CompatJSONDecodeError` as a base
+    src = package(
+        {
+            "pkg/__init__.py": "",
+            "pkg/compat.py": "from json import JSONDecodeError\n",
+            "pkg/errors.py": """
+                from pkg.compat import JSONDecodeError as CompatJSONDecodeError
+
+
+                class DecodeError(CompatJSONDecodeError):
+                    pass
+                """,
+        }
+    )
+    example = analyze(src, "pkg")["pkg.errors.DecodeError"].example
+    assert example.code.splitlines()[0] == "from pkg.errors import DecodeError"
+    assert "except DecodeError as error:" in example.code
