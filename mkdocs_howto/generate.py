@@ -13,6 +13,7 @@ from pathlib import Path
 import griffe
 
 from mkdocs_howto.analyze import AnalyzeOptions, Analyzer
+from mkdocs_howto.analyze.code import forget_load
 from mkdocs_howto.analyze.description import parse_docstring
 from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS, find_vague_terms, vague_pattern
 from mkdocs_howto.analyze.symbols import Lookup, lookup_for
@@ -128,6 +129,7 @@ def generate_site(
             uri = plan.index_pages[module.path]
             pages[uri] = renderer.render_index(_module_index(module, uri, plan, howtos))
     cache.finish_build()
+    forget_load()
     site = GeneratedSite(pages, plan, problems, api.source_dirs(), timings, _stats(howtos), lint)
     site.reused, site.analyzed = reused, len(howtos) - reused
     site.replayed = replayed

@@ -139,6 +139,12 @@ _FILES = _ParsedFiles()
 _definitions = _FILES.get
 
 
+def forget_load() -> None:
+    """Release the trees and results of the load analyzed last: MkDocs renders hundreds of
+    pages after the analysis, and every object kept alive slows its garbage collections."""
+    _FILES.of(None)
+
+
 def own_nodes(node: ast.AST) -> Iterator[ast.AST]:
     """Walk a function body without entering nested functions, classes or lambdas.
 
