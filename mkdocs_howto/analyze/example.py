@@ -130,6 +130,8 @@ class ClassTarget:
     """Defined under `if TYPE_CHECKING:`: it exists for annotations only, never at run time."""
     opaque: bool = False
     """How to build one is unknown (a stub hides the constructor): the reader supplies one."""
+    empty_enum: str | None = None
+    """For an enumeration without members (made to be subclassed): a member value to show."""
     raised_with_a_message: bool = True
     """For exceptions of unknown constructor: whether `Cls("message")` builds one (only
     builtin exceptions outside the packages), else the example only catches it."""
@@ -159,6 +161,11 @@ class ExampleBuilder:
         if target.enum_member is not None:
             member = f"{self.name}.{target.enum_member}"
             return self._assemble([f"{var} = {member}", f"print({var}.name, {var}.value)"])
+        if target.empty_enum is not None:
+            # an enumeration without members is a base: the reader's subclass adds them
+            own = f"My{self.name}"
+            stub = [f"class {own}({self.name}):", f"    FIRST = {target.empty_enum}"]
+            return self._assemble([f"print(list({own}))"], prelude=stub)
         if target.type_only:
             return self._annotation_only(var)
         if target.protocol:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+import importlib
+import inspect
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -253,10 +256,16 @@ def abstract_methods(cls: griffe.Class) -> list[griffe.Function | griffe.Attribu
         except (griffe.AliasResolutionError, griffe.CyclicAliasError):
             continue
         if isinstance(target, griffe.Function | griffe.Attribute) and (
-            "abstractmethod" in target.labels
+            "abstractmethod" in target.labels or abstract_property(target)
         ):
             found.append(target)  # Griffe 2 models a property as an attribute
     return found
+
+
+def abstract_property(member: griffe.Object) -> bool:
+    """`@abc.abstractproperty` (deprecated, still common): Griffe labels it neither."""
+    decorators = getattr(member, "decorators", ())
+    return any(d.callable_path.rsplit(".", 1)[-1] == "abstractproperty" for d in decorators)
 
 
 def protocol_methods(cls: griffe.Class) -> list[griffe.Function]:
@@ -368,17 +377,111 @@ def constructor_params(cls: griffe.Class) -> tuple[Param, ...] | None:
     """How the class is called; None when that cannot be known statically."""
     if is_enum(cls):
         return None
+    new_takes_keywords = True
     for klass in _ancestors(cls):
+        new = klass.members.get("__new__")
+        if isinstance(new, griffe.Function) and new_takes_keywords:
+            new_takes_keywords = _takes_keywords(new)
         init = klass.members.get("__init__")
         if isinstance(init, griffe.Function):
-            return params_of(init)
+            params = params_of(init)
+            if new_takes_keywords:
+                return params
+            # `__new__(cls, *args)` gets the same arguments: keywords would fail there
+            return tuple(
+                replace(p, kind="positional-only") if p.kind == "positional or keyword" else p
+                for p in params
+                if p.kind != "keyword-only" or p.default is None
+            )
         style = _model_style(klass)
         if style is not None:
             return _fields(cls, style)
         new = klass.members.get("__new__")
         if isinstance(new, griffe.Function):
             return params_of(new)
-    return None if is_open(cls) or typed_by_stub(cls) else ()
+    if typed_by_stub(cls):
+        return None
+    if is_open(cls):
+        return _external_constructor(cls)
+    return ()
+
+
+def _external_constructor(cls: griffe.Class) -> tuple[Param, ...] | None:
+    """How the first base from outside the packages is called, when that can be known: a
+    `namedtuple(...)` base lists its fields; a standard-library class has a signature."""
+    ancestors = {klass.path for klass in _ancestors(cls)}
+    for klass in _ancestors(cls):
+        for base in klass.bases:
+            name = str(base).split("[", 1)[0]
+            canonical = getattr(base, "canonical_path", name).split("[", 1)[0]
+            if canonical in ancestors or name.rsplit(".", 1)[-1] in _NEUTRAL_BASES:
+                continue
+            if isinstance(base, griffe.ExprCall):
+                return _namedtuple_fields(base)
+            return _stdlib_signature(canonical)
+    return None
+
+
+def _namedtuple_fields(call: griffe.ExprCall) -> tuple[Param, ...] | None:
+    """`namedtuple("Point", ["x", "y"])` / `namedtuple("Point", "x y")` → x, y."""
+    if str(call.function).rsplit(".", 1)[-1] not in ("namedtuple", "NamedTuple"):
+        return None
+    if len(call.arguments) < 2:  # the type name, then the fields
+        return None
+    try:
+        fields = ast.literal_eval(str(call.arguments[1]))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if isinstance(fields, str):
+        fields = fields.replace(",", " ").split()
+    names = [f[0] if isinstance(f, tuple) else f for f in fields]
+    if not all(isinstance(n, str) and n.isidentifier() for n in names):
+        return None
+    return tuple(Param(n, "positional or keyword", None, None) for n in names)
+
+
+# Standard-library modules never imported to read a signature: they act when imported.
+_UNSAFE_STDLIB = frozenset({"antigravity", "this", "idlelib", "turtle", "turtledemo", "tkinter"})
+
+
+def _stdlib_signature(path: str) -> tuple[Param, ...] | None:
+    """The constructor of a standard-library class (`pickle.Pickler`), read at run time: the
+    standard library is the one code a build may import, it ships with Python."""
+    module_name, _, name = path.rpartition(".")
+    top = module_name.split(".", 1)[0]
+    if not module_name or top not in sys.stdlib_module_names or top in _UNSAFE_STDLIB:
+        return None
+    try:
+        klass = getattr(importlib.import_module(module_name), name)
+        signature = inspect.signature(klass)
+    except Exception:  # any failure means "unknown", the old answer
+        return None
+    if not isinstance(klass, type) or issubclass(klass, BaseException):
+        return None
+    return tuple(
+        Param(
+            p.name,
+            _KINDS[p.kind],
+            None,
+            None if p.default is inspect.Parameter.empty else repr(p.default),
+        )
+        for p in signature.parameters.values()
+    )
+
+
+_KINDS = {
+    inspect.Parameter.POSITIONAL_ONLY: "positional-only",
+    inspect.Parameter.POSITIONAL_OR_KEYWORD: "positional or keyword",
+    inspect.Parameter.VAR_POSITIONAL: "variadic positional",
+    inspect.Parameter.KEYWORD_ONLY: "keyword-only",
+    inspect.Parameter.VAR_KEYWORD: "variadic keyword",
+}
+
+
+def _takes_keywords(func: griffe.Function) -> bool:
+    return any(
+        p.kind is not griffe.ParameterKind.var_positional for p in list(func.parameters)[1:]
+    )
 
 
 def typed_by_stub(cls: griffe.Class) -> bool:

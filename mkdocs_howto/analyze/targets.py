@@ -22,9 +22,12 @@ from mkdocs_howto.analyze.example import (
 from mkdocs_howto.analyze.symbols import (
     Lookup,
     abstract_methods,
+    abstract_property,
+    base_names,
     constructor_params,
     context_decorator,
     enum_member,
+    is_enum,
     is_exception,
     is_protocol,
     params_of,
@@ -130,7 +133,10 @@ def _central_method(
     public = [
         m
         for name, m in methods.items()
-        if not name.startswith("_") and not {"property", "cached_property"} & m.labels
+        if not name.startswith("_")
+        and not {"property", "cached_property"} & m.labels
+        and not abstract_property(m)
+        and m.runtime  # methods declared under `if TYPE_CHECKING:` do not exist when run
     ]
     if len(public) < 2:
         return public[0] if public else None
@@ -182,13 +188,26 @@ def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Functio
         type_only=isinstance(home, griffe.Module) and type_checking_only(home, cls),
         opaque=init_params is None and typed_by_stub(cls),
         raised_with_a_message=raised_with_a_message(cls),
+        empty_enum=_empty_enum_value(cls),
     )
+
+
+def _empty_enum_value(cls: griffe.Class) -> str | None:
+    """A member value for an enumeration with no members; None for anything else."""
+    if not is_enum(cls) or enum_member(cls) is not None:
+        return None
+    try:
+        klasses = [cls, *cls.mro()]
+    except (ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        klasses = [cls]
+    bases = {name for klass in klasses for name, _ in base_names(klass)}
+    return '"first"' if bases & {"str", "StrEnum"} else "1"
 
 
 def _implemented(member: griffe.Function | griffe.Attribute) -> Callable_:
     """What a subclass writes for an abstract member; a property is a getter (Griffe 2 models
     it as an attribute)."""
-    if isinstance(member, griffe.Function):
+    if isinstance(member, griffe.Function) and not abstract_property(member):
         return callable_of(member)
     return Callable_(member.name, (), _NO_SHAPE, binding="property")
 
