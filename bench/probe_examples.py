@@ -26,6 +26,8 @@ import contextlib
 import inspect
 import io
 import json
+import os
+import platform
 import sys
 import warnings
 from pathlib import Path
@@ -147,14 +149,26 @@ def _runtime_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
     """Every import the example runs: all but those under `if TYPE_CHECKING:`."""
     found: list[ast.Import | ast.ImportFrom] = []
     for node in ast.iter_child_nodes(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            found += [n for n in node.orelse if isinstance(n, ast.Import | ast.ImportFrom)]
+        if isinstance(node, ast.If) and not _holds(node.test):
+            # `if TYPE_CHECKING:`, `if sys.platform == "win32":` elsewhere: not run here
+            found += _runtime_imports(ast.Module(body=node.orelse, type_ignores=[]))
             continue
         if isinstance(node, ast.Import | ast.ImportFrom):
             found.append(node)
         else:
             found += _runtime_imports(node)
     return found
+
+
+def _holds(test: ast.expr) -> bool:
+    """Whether an example's `if` runs its body here (platform tests are evaluated)."""
+    text = ast.unparse(test)
+    if "TYPE_CHECKING" in text:
+        return False
+    try:
+        return bool(eval(text, {"sys": sys, "os": os, "platform": platform}))
+    except Exception:
+        return True  # anything else: visit it
 
 
 def _execute(node: ast.stmt, namespace: dict[str, Any]) -> str | None:

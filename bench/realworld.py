@@ -72,7 +72,7 @@ DEFAULT_PACKAGES = (
 #: Import name -> PyPI distribution, where they differ.
 DISTRIBUTIONS = {"jinja2": "Jinja2", "attr": "attrs", "yaml": "PyYAML", "sqlalchemy": "SQLAlchemy"}
 #: Optional dependencies of the default subjects, installed with them.
-OPTIONAL_DEPENDENCIES = ("mypy", "pytest", "numpy", "pandas", "scipy")
+OPTIONAL_DEPENDENCIES = ("mypy", "pytest", "numpy", "pandas", "scipy", "greenlet")
 #: Same meaning as the plugin's default `exclude`, restated here so the check is independent.
 TEST_MODULES = ("tests", "test", "conftest")
 

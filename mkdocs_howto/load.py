@@ -9,6 +9,7 @@ documented.
 
 from __future__ import annotations
 
+import ast
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -548,20 +549,69 @@ def type_checking_only(module: griffe.Module, obj: Documentable | griffe.Alias) 
     return _TYPE_CHECKING_GUARD.match(_top_level_line(module, obj)) is not None
 
 
+_PLATFORM_MODULES = frozenset({"sys", "os", "platform"})
+
+
+def platform_condition(module: griffe.Module, obj: Documentable) -> str | None:
+    """The condition of a top-level `if` that defines `obj` only on some platforms or
+    interpreters (`sys.platform == "win32"`, `hasattr(sys, "pypy_version_info")`), as an
+    expression an example can test; None when `obj` is always defined, or the condition
+    names anything but `sys`, `os` and `platform`."""
+    lines, index = _module_lines(module), _top_level_index(module, obj)
+    if index is None:
+        return None
+    line = lines[index]
+    test = _if_test(line)
+    if test is None and re.match(r"^else\s*:", line):
+        opening = next(
+            (i for i in range(index - 1, -1, -1) if lines[i] and not lines[i][0].isspace()),
+            None,
+        )
+        test = _if_test(lines[opening]) if opening is not None else None
+        test = f"not ({test})" if test else None
+    if test is None or _TYPE_CHECKING_GUARD.match(f"if {test}:") or "__name__" in test:
+        return None
+    try:
+        names = {n.id for n in ast.walk(ast.parse(test, mode="eval")) if isinstance(n, ast.Name)}
+    except SyntaxError:
+        return None
+    builtins_used = names - _PLATFORM_MODULES
+    if not names & _PLATFORM_MODULES or not builtins_used <= {"hasattr", "getattr"}:
+        return None
+    return test
+
+
+def _if_test(line: str) -> str | None:
+    found = re.match(r"^if\s+(.+?):\s*(#.*)?$", line)
+    return found.group(1).strip() if found else None
+
+
+def _module_lines(module: griffe.Module) -> list[str]:
+    try:
+        return module.lines  # Griffe keeps them: not copied
+    except (OSError, ValueError):
+        return []
+
+
+def _top_level_index(module: griffe.Module, obj: Documentable | griffe.Alias) -> int | None:
+    """Index in the module's lines of the module-level statement holding `obj`'s definition
+    (or import)."""
+    lineno = getattr(obj, "alias_lineno", None) if isinstance(obj, griffe.Alias) else obj.lineno
+    lines = _module_lines(module)
+    if not lineno or not lines:
+        return None
+    # from the statement's own line up: a top-level definition is its own holder
+    for index in range(min(lineno, len(lines)) - 1, -1, -1):
+        line = lines[index]
+        if line and not line[0].isspace() and not line.startswith(("#", ")", "]", "}")):
+            return index
+    return None
+
+
 def _top_level_line(module: griffe.Module, obj: Documentable | griffe.Alias) -> str:
     """The module-level statement line that holds `obj`'s definition (or import)."""
-    lineno = getattr(obj, "alias_lineno", None) if isinstance(obj, griffe.Alias) else obj.lineno
-    if not lineno:
-        return ""
-    try:
-        lines = module.lines
-    except (OSError, ValueError):
-        return ""
-    # from the statement's own line up: a top-level definition is its own holder
-    for line in reversed(lines[:lineno]):
-        if line and not line[0].isspace() and not line.startswith(("#", ")", "]", "}")):
-            return line
-    return ""
+    index = _top_level_index(module, obj)
+    return "" if index is None else _module_lines(module)[index]
 
 
 def _redundant_alias(module: griffe.Module, alias: griffe.Alias, name: str) -> bool:

@@ -56,6 +56,7 @@ _IMPORTED_VALUES = {
     "Decimal": ("from decimal import Decimal", 'Decimal("1.5")'),
     "UUID": ("import uuid", "uuid.uuid4()"),
 }
+_PLATFORM_MODULES = frozenset({"sys", "os", "platform"})
 _SEQUENCES = ("list", "List", "Sequence", "MutableSequence", "Iterable", "Collection")
 _MAPPINGS = ("dict", "Dict", "Mapping", "MutableMapping")
 #: Strings that read better than the parameter's name, by name.
@@ -105,6 +106,11 @@ class Callable_:
     """For `@contextmanager` / `@asynccontextmanager` functions: how their result is entered."""
     decorator: DecoratorRole | None = None
     """For decorators: the example decorates a function or class instead of calling."""
+    condition: str | None = None
+    """For a function defined only on some platforms: the condition, tested by the example."""
+    replaced_by: str | None = None
+    """A decorator of the package that turns the function into something else (its own
+    call signature): the example cannot call it by the `def` line."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,8 @@ class ClassTarget:
     """Defined under `if TYPE_CHECKING:`: it exists for annotations only, never at run time."""
     opaque: bool = False
     """How to build one is unknown (a stub hides the constructor): the reader supplies one."""
+    condition: str | None = None
+    """For a class defined only on some platforms: the condition, tested by the example."""
     empty_enum: str | None = None
     """For an enumeration without members (made to be subclassed): a member value to show."""
     raised_with_a_message: bool = True
@@ -147,15 +155,24 @@ class ExampleBuilder:
         self.needs_async = False
         self.placeholders: list[str] = []
         self._alias_depth = 0
+        self.condition: str | None = None
+        """Defined only when this holds (`sys.platform == "win32"`): the example tests it."""
         """Arguments given as `...`: no honest value could be built for them."""
 
     def for_function(self, function: Callable_) -> str:
+        self.condition = function.condition
+        if function.replaced_by is not None:
+            # the name holds what the decorator returned, called its own way: not guessed
+            self.placeholders.append("the call")
+            note = f"# `@{function.replaced_by}` makes it: call it the way that decorator documents"
+            return self._assemble([note, f"print({self.name})"])
         if function.decorator is not None:
             return self._decorating(function, function.decorator)
         call = f"{self.name}({self._args(function.params, {})})"
         return self._assemble(self._use(call, function, "result"))
 
     def for_class(self, target: ClassTarget) -> str:
+        self.condition = target.condition
         # `show_nodes = show_nodes(...)` would hide the class the next line may need
         var = _snake(self.name) if _snake(self.name) != self.name else f"my_{self.name}"
         if target.enum_member is not None:
@@ -375,11 +392,22 @@ class ExampleBuilder:
             return "..."  # an object we cannot build honestly: the reader fills it in
         return template.format(name=name)
 
+    def _assemble_guarded(self, body: list[str], prelude: list[str], condition: str) -> str:
+        """The whole example under the condition the object exists on, imports included:
+        `if sys.platform == "win32":` then the import, the call."""
+        self.condition = None
+        modules = sorted(_PLATFORM_MODULES & set(re.findall(r"\b(\w+)\.", condition)))
+        inner = self._assemble(body, prelude).rstrip("\n").split("\n")
+        top = import_block({f"import {m}" for m in modules})
+        return "\n".join([*top, "", f"if {condition}:", *_indent(inner)]) + "\n"
+
     def _entry_point(self) -> str:
         """`main`, unless the documented object is itself called `main`."""
         return "run_example" if self.name == "main" else "main"
 
     def _assemble(self, body: list[str], prelude: list[str] | None = None) -> str:
+        if self.condition is not None:
+            return self._assemble_guarded(body, prelude or [], self.condition)
         imports = import_block({*self.imports, *(["import asyncio"] if self.needs_async else [])})
         head = [*imports, "", "", *prelude] if prelude else imports
         if self.needs_async:

@@ -162,7 +162,7 @@ def params_of(func: griffe.Function) -> tuple[Param, ...]:
     return tuple(
         Param(
             name=param.name,
-            kind=param.kind.value if param.kind else "positional or keyword",
+            kind=_kind(param),
             annotation=(
                 str(param.annotation)
                 if param.annotation is not None
@@ -172,6 +172,14 @@ def params_of(func: griffe.Function) -> tuple[Param, ...]:
         )
         for param in params
     )
+
+
+def _kind(param: griffe.Parameter) -> str:
+    kind = param.kind.value if param.kind else "positional or keyword"
+    # `__context` is mangled to `_Class__context` when run: by position only (PEP 484's
+    # convention for positional-only parameters, too)
+    mangled = param.name.startswith("__") and not param.name.endswith("__")
+    return "positional-only" if mangled and kind == "positional or keyword" else kind
 
 
 def _documented_types(func: griffe.Function) -> dict[str, str]:
@@ -479,9 +487,7 @@ _KINDS = {
 
 
 def _takes_keywords(func: griffe.Function) -> bool:
-    return any(
-        p.kind is not griffe.ParameterKind.var_positional for p in list(func.parameters)[1:]
-    )
+    return any(p.kind is not griffe.ParameterKind.var_positional for p in list(func.parameters)[1:])
 
 
 def typed_by_stub(cls: griffe.Class) -> bool:

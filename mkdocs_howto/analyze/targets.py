@@ -6,6 +6,7 @@ import ast
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Literal
 
 import griffe
@@ -37,7 +38,7 @@ from mkdocs_howto.analyze.symbols import (
     typed_by_stub,
 )
 from mkdocs_howto.facts import Param
-from mkdocs_howto.load import type_checking_only
+from mkdocs_howto.load import platform_condition, type_checking_only
 
 _NO_SHAPE = FunctionShape(False, False, (), (), ())
 
@@ -57,15 +58,108 @@ def callable_of(func: griffe.Function, name: str | None = None) -> Callable_:
         if "staticmethod" in func.labels
         else "instance"
     )
+    params = params_of(func)
+    home = func.parent
+    if isinstance(home, griffe.Module) and type_checking_only(home, func):
+        # the typed `def` is for checkers; what runs may name its parameters differently
+        # (`iscoroutine(awaitable)` typed, `inspect.iscoroutine(object)` run): by position
+        params = tuple(
+            replace(p, kind="positional-only") if p.kind == "positional or keyword" else p
+            for p in params
+        )
     return Callable_(
         name or func.name,
-        params_of(func),
+        params,
         shape,
         str(func.returns) if func.returns is not None else None,
         binding,
         context_decorator(func),
         decorator=decorator_role(node) if isinstance(node, ast.FunctionDef) else None,
+        replaced_by=replacing_decorator(func),
+        condition=platform_condition(home, func) if isinstance(home, griffe.Module) else None,
     )
+
+
+def replacing_decorator(func: griffe.Function) -> str | None:
+    """A decorator of the packages that replaces the function with something called
+    differently (`@register.init` returning a `register` object): its name, else None.
+    Decorators that use `functools.wraps` / `update_wrapper` or return the function
+    unchanged keep its signature; decorators from elsewhere are taken to keep it."""
+    for decorator in func.decorators:
+        path = decorator.callable_path
+        if path.rsplit(".", 1)[-1] == "fixture":
+            return str(decorator.value)  # pytest fixtures are requested, never called
+        found = _resolved(func.modules_collection, path)
+        if found is None:
+            # `@generate_driver_url.for_db("mssql")`: an attribute of a function that a
+            # decorator already replaced is the replacement's
+            owner = _resolved(func.modules_collection, path.rsplit(".", 1)[0])
+            if isinstance(owner, griffe.Function) and replacing_decorator(owner):
+                return str(decorator.value)
+            continue  # outside the loaded packages
+        if isinstance(found, griffe.Class):
+            return str(decorator.value)
+        applied_as_call = isinstance(decorator.value, griffe.ExprCall)
+        if isinstance(found, griffe.Function) and not _keeps_signature(found, applied_as_call):
+            return str(decorator.value)
+    return None
+
+
+def _resolved(collection: griffe.ModulesCollection, path: str) -> griffe.Object | None:
+    try:
+        found = collection.get_member(path)
+        return found.final_target if isinstance(found, griffe.Alias) else found
+    except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return None
+
+
+def _keeps_signature(decorator: griffe.Function, applied_as_call: bool) -> bool:
+    parsed = parse_object(decorator)
+    if parsed is None or not isinstance(parsed.node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return True
+    node: ast.FunctionDef | ast.AsyncFunctionDef = parsed.node
+    if applied_as_call:  # `@route("/")`: the nested decorator the factory returns applies
+        inner = _returned_nested(node)
+        if inner is None:
+            return True
+        node = inner
+    args = [*node.args.posonlyargs, *node.args.args]
+    if args and args[0].arg in ("self", "cls") and not applied_as_call:
+        args = args[1:]
+    wrapped = args[0].arg if args else None
+    for child in ast.walk(node):
+        if isinstance(child, ast.Call):
+            callee = ast.unparse(child.func).rsplit(".", 1)[-1]
+            if callee in ("wraps", "update_wrapper"):
+                return True
+    if wrapped is None:
+        return True  # `def deco(*args)`: cannot tell, keep the plain call
+    returned = _returned_nested(node)
+    forwards = returned is not None and not returned.args.args and returned.args.vararg
+    returns_it = any(
+        isinstance(c, ast.Return) and isinstance(c.value, ast.Name) and c.value.id == wrapped
+        for c in ast.walk(node)
+    )
+    return returns_it or bool(forwards)
+
+
+def _returned_nested(
+    node: ast.FunctionDef | ast.AsyncFunctionDef,
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The nested `def` a function returns by name, if it does."""
+    nested = {
+        stmt.name: stmt
+        for stmt in node.body
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    for child in ast.walk(node):
+        if (
+            isinstance(child, ast.Return)
+            and isinstance(child.value, ast.Name)
+            and child.value.id in nested
+        ):
+            return nested[child.value.id]
+    return None
 
 
 # Names a decorator gives the function or class it wraps.
@@ -137,6 +231,8 @@ def _central_method(
         and not {"property", "cached_property"} & m.labels
         and not abstract_property(m)
         and m.runtime  # methods declared under `if TYPE_CHECKING:` do not exist when run
+        and replacing_decorator(m) is None  # `@memoized_property`: not called by its `def`
+        and (m.parameters or {"staticmethod", "classmethod"} & m.labels)  # `def helper():`
     ]
     if len(public) < 2:
         return public[0] if public else None
@@ -189,6 +285,7 @@ def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Functio
         opaque=init_params is None and typed_by_stub(cls),
         raised_with_a_message=raised_with_a_message(cls),
         empty_enum=_empty_enum_value(cls),
+        condition=platform_condition(home, cls) if isinstance(home, griffe.Module) else None,
     )
 
 
