@@ -499,3 +499,35 @@ def test_a_base_imported_from_outside_through_a_module_of_the_package(package: P
     example = analyze(src, "pkg")["pkg.errors.DecodeError"].example
     assert example.code.splitlines()[0] == "from pkg.errors import DecodeError"
     assert "except DecodeError as error:" in example.code
+
+
+def test_a_decorator_named_after_the_method_it_decorates_is_no_loop(package: Package) -> None:
+    # SQLAlchemy's `@hybrid_property def length` then `@length.expression def length`:
+    # the second `def` replaces the first, and its decorator names the method itself
+    src = package(
+        {
+            "pkg/__init__.py": """
+                class hybrid_property:
+                    def __init__(self, fget):
+                        self.fget = fget
+
+                    def expression(self, expr):
+                        return self
+
+
+                class Interval:
+                    @hybrid_property
+                    def length(self):
+                        return 1
+
+                    @length.expression
+                    def length(cls):
+                        return 2
+
+                    def grow(self, by: int) -> int:
+                        return by
+                """,
+        }
+    )
+    example = analyze(src, "pkg")["pkg.Interval"].example
+    assert "interval.grow(by=1)" in example.code

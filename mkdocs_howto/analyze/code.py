@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import griffe
 
@@ -69,6 +70,8 @@ class _Load:
     objects: dict[tuple[Path, int, int | None], ParsedSource | None] = field(default_factory=dict)
     shapes: dict[int, tuple[ast.AST, FunctionShape]] = field(default_factory=dict)
     """`id(node)` -> the node (kept, so its id is not reused) and its shape."""
+    memo: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """(question, dotted path) -> answer, for facts asked about the same object many times."""
 
 
 class _ParsedFiles:
@@ -137,6 +140,12 @@ def _definitions_in(tree: ast.Module) -> dict[int, Definition]:
 
 _FILES = _ParsedFiles()
 _definitions = _FILES.get
+
+
+def load_memo(obj: griffe.Object) -> dict[tuple[str, str], Any]:
+    """Answers kept for the current load and released with it (a class's MRO, whether a
+    decorator replaces a function): asked by many pages, computed once per build."""
+    return _FILES.of(obj.lines_collection).memo
 
 
 def forget_load() -> None:

@@ -11,7 +11,7 @@ from typing import Literal
 
 import griffe
 
-from mkdocs_howto.analyze.code import FunctionShape, function_shape, parse_object
+from mkdocs_howto.analyze.code import FunctionShape, function_shape, load_memo, parse_object
 from mkdocs_howto.analyze.example import (
     Binding,
     Callable_,
@@ -85,23 +85,32 @@ def replacing_decorator(func: griffe.Function) -> str | None:
     differently (`@register.init` returning a `register` object): its name, else None.
     Decorators that use `functools.wraps` / `update_wrapper` or return the function
     unchanged keep its signature; decorators from elsewhere are taken to keep it."""
-    for decorator in func.decorators:
-        path = decorator.callable_path
-        if path.rsplit(".", 1)[-1] == "fixture":
-            return str(decorator.value)  # pytest fixtures are requested, never called
-        found = _resolved(func.modules_collection, path)
-        if found is None:
-            # `@generate_driver_url.for_db("mssql")`: an attribute of a function that a
-            # decorator already replaced is the replacement's
-            owner = _resolved(func.modules_collection, path.rsplit(".", 1)[0])
-            if isinstance(owner, griffe.Function) and replacing_decorator(owner):
-                return str(decorator.value)
-            continue  # outside the loaded packages
-        if isinstance(found, griffe.Class):
+    memo = load_memo(func)
+    key = ("replaced by", func.path)
+    if key not in memo:
+        memo[key] = None  # asked again while answering (`@length.expression` on `length`)
+        memo[key] = next(filter(None, (_replacing(func, d) for d in func.decorators)), None)
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _replacing(func: griffe.Function, decorator: griffe.Decorator) -> str | None:
+    path = decorator.callable_path
+    if path.rsplit(".", 1)[-1] == "fixture":
+        return str(decorator.value)  # pytest fixtures are requested, never called
+    found = _resolved(func.modules_collection, path)
+    if found is None:
+        # `@generate_driver_url.for_db("mssql")`: an attribute of a function that a
+        # decorator already replaced is the replacement's
+        owner = _resolved(func.modules_collection, path.rsplit(".", 1)[0])
+        if owner is func:  # `@length.setter` on `length`: a descriptor's part, not a method
             return str(decorator.value)
-        applied_as_call = isinstance(decorator.value, griffe.ExprCall)
-        if isinstance(found, griffe.Function) and not _keeps_signature(found, applied_as_call):
-            return str(decorator.value)
+        replaced = isinstance(owner, griffe.Function) and replacing_decorator(owner)
+        return str(decorator.value) if replaced else None
+    if isinstance(found, griffe.Class):
+        return str(decorator.value)
+    applied_as_call = isinstance(decorator.value, griffe.ExprCall)
+    if isinstance(found, griffe.Function) and not _keeps_signature(found, applied_as_call):
+        return str(decorator.value)
     return None
 
 
