@@ -549,7 +549,8 @@ def type_checking_only(module: griffe.Module, obj: Documentable | griffe.Alias) 
     return _TYPE_CHECKING_GUARD.match(_top_level_line(module, obj)) is not None
 
 
-_PLATFORM_MODULES = frozenset({"sys", "os", "platform"})
+#: Modules a platform condition may test (`sys.platform`, `os.name`, `platform.system()`).
+PLATFORM_MODULES = frozenset({"sys", "os", "platform"})
 
 
 def platform_condition(module: griffe.Module, obj: Documentable) -> str | None:
@@ -575,9 +576,14 @@ def platform_condition(module: griffe.Module, obj: Documentable) -> str | None:
         names = {n.id for n in ast.walk(ast.parse(test, mode="eval")) if isinstance(n, ast.Name)}
     except SyntaxError:
         return None
-    builtins_used = names - _PLATFORM_MODULES
-    if not names & _PLATFORM_MODULES or not builtins_used <= {"hasattr", "getattr"}:
+    modules = names & PLATFORM_MODULES
+    if not modules or not names - modules <= {"hasattr", "getattr"}:
         return None
+    # `from sys import platform` makes `platform` a string: only the modules themselves
+    for name in modules:
+        imported = module.members.get(name)
+        if not (isinstance(imported, griffe.Alias) and imported.target_path == name):
+            return None
     return test
 
 

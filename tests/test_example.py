@@ -531,3 +531,35 @@ def test_a_decorator_named_after_the_method_it_decorates_is_no_loop(package: Pac
     )
     example = analyze(src, "pkg")["pkg.Interval"].example
     assert "interval.grow(by=1)" in example.code
+
+
+def test_a_platform_name_that_is_a_string_is_no_guard(package: Package) -> None:
+    src = package(
+        {
+            "pkg/__init__.py": """
+                from sys import platform
+
+                if platform == "win32":
+
+                    def registry(key: str) -> str:
+                        return key
+                """,
+        }
+    )
+    example = analyze(src, "pkg")["pkg.registry"].example
+    assert example.code.startswith("from pkg import registry\n")
+
+
+def test_an_enum_with_members_griffe_does_not_list_is_not_subclassed(package: Package) -> None:
+    src = package(
+        {
+            "pkg/__init__.py": """
+                import enum
+
+
+                class Color(enum.Enum):
+                    RED, GREEN = 1, 2
+                """,
+        }
+    )
+    assert "class MyColor" not in analyze(src, "pkg")["pkg.Color"].example.code

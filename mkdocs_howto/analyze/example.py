@@ -22,8 +22,9 @@ from typing import Literal
 
 from mkdocs_howto.analyze.code import FunctionShape
 from mkdocs_howto.facts import Param
+from mkdocs_howto.load import PLATFORM_MODULES
 
-Binding = Literal["instance", "class", "static", "property"]
+Binding = Literal["instance", "class", "static", "property", "attribute"]
 Context = Literal["with", "async with"]
 
 #: Plain values of annotated types; `{name}` is the parameter's name.
@@ -56,7 +57,6 @@ _IMPORTED_VALUES = {
     "Decimal": ("from decimal import Decimal", 'Decimal("1.5")'),
     "UUID": ("import uuid", "uuid.uuid4()"),
 }
-_PLATFORM_MODULES = frozenset({"sys", "os", "platform"})
 _SEQUENCES = ("list", "List", "Sequence", "MutableSequence", "Iterable", "Collection")
 _MAPPINGS = ("dict", "Dict", "Mapping", "MutableMapping")
 #: Strings that read better than the parameter's name, by name.
@@ -273,25 +273,29 @@ class ExampleBuilder:
         return self._assemble([f"{var}: {self.name} = {own}()", f"print({var})"], prelude=stub)
 
     def _class_stub(self, name: str, base: str | None, methods: tuple[Callable_, ...]) -> list[str]:
-        lines = [f"class {name}({base}):" if base else f"class {name}:"]
-        for method in methods:
-            self.placeholders.append(f"{name}.{method.name}")
-            decorator = {
-                "class": "@classmethod",
-                "static": "@staticmethod",
-                "property": "@property",
-            }.get(method.binding)
-            if decorator:
-                lines.append(f"    {decorator}")
-            first = {"class": ["cls"], "static": []}.get(method.binding, ["self"])
-            define = "async def" if method.shape.is_async else "def"
-            params = ", ".join([*first, *_written_params(method.params)])
-            lines += [f"    {define} {method.name}({params}):", "        ...  # your code"]
-            if method is not methods[-1]:
-                lines.append("")
-        if not methods:
-            lines.append("    ...  # the attributes the protocol declares")
-        return lines
+        attributes = [m for m in methods if m.binding == "attribute"]
+        blocks = [[f"    {a.name} = {self._value(a.params[0])}" for a in attributes]]
+        blocks += [self._method_stub(m) for m in methods if m.binding != "attribute"]
+        self.placeholders += [f"{name}.{m.name}" for m in methods]
+        body = [
+            line
+            for i, block in enumerate(b for b in blocks if b)
+            for line in ([""] if i else []) + block
+        ]
+        header = f"class {name}({base}):" if base else f"class {name}:"
+        return [header, *(body or ["    ...  # the attributes the protocol declares"])]
+
+    def _method_stub(self, method: Callable_) -> list[str]:
+        decorator = {
+            "class": "@classmethod",
+            "static": "@staticmethod",
+            "property": "@property",
+        }.get(method.binding)
+        first = {"class": ["cls"], "static": []}.get(method.binding, ["self"])
+        define = "async def" if method.shape.is_async else "def"
+        params = ", ".join([*first, *_written_params(method.params)])
+        lines = [f"    {decorator}"] if decorator else []
+        return [*lines, f"    {define} {method.name}({params}):", "        ...  # your code"]
 
     def _on_instance(self, var: str, target: ClassTarget) -> list[str]:
         method = target.method
@@ -396,9 +400,11 @@ class ExampleBuilder:
         """The whole example under the condition the object exists on, imports included:
         `if sys.platform == "win32":` then the import, the call."""
         self.condition = None
-        modules = sorted(_PLATFORM_MODULES & set(re.findall(r"\b(\w+)\.", condition)))
+        names = {
+            n.id for n in ast.walk(ast.parse(condition, mode="eval")) if isinstance(n, ast.Name)
+        }
+        top = import_block({f"import {m}" for m in PLATFORM_MODULES & names})
         inner = self._assemble(body, prelude).rstrip("\n").split("\n")
-        top = import_block({f"import {m}" for m in modules})
         return "\n".join([*top, "", f"if {condition}:", *_indent(inner)]) + "\n"
 
     def _entry_point(self) -> str:
@@ -443,7 +449,7 @@ def import_block(lines: set[str]) -> list[str]:
         ]
         if group:
             groups.append("\n".join(group))
-    return "\n\n".join(groups).split("\n")
+    return "\n\n".join(groups).split("\n") if groups else []
 
 
 _VARIADIC = ("variadic positional", "variadic keyword")

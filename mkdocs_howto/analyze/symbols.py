@@ -20,7 +20,7 @@ from typing import Literal
 
 import griffe
 
-from mkdocs_howto.analyze.code import function_shape, parse_object
+from mkdocs_howto.analyze.code import function_shape, load_memo, parse_object
 from mkdocs_howto.facts import Param
 from mkdocs_howto.load import type_checking_only, under_main_guard
 
@@ -159,10 +159,11 @@ def params_of(func: griffe.Function) -> tuple[Param, ...]:
         # the bound first parameter, whatever it is called (`__pydantic_self__`, a class name)
         params = params[1:] if not _variadic(params[0]) else params
     documented = _documented_types(func) if any(p.annotation is None for p in params) else {}
+    kinds = _kinds(params)
     return tuple(
         Param(
             name=param.name,
-            kind=_kind(param),
+            kind=kind,
             annotation=(
                 str(param.annotation)
                 if param.annotation is not None
@@ -170,16 +171,21 @@ def params_of(func: griffe.Function) -> tuple[Param, ...]:
             ),
             default=None if param.required or _variadic(param) else str(param.default),
         )
-        for param in params
+        for param, kind in zip(params, kinds, strict=True)
     )
 
 
-def _kind(param: griffe.Parameter) -> str:
-    kind = param.kind.value if param.kind else "positional or keyword"
-    # `__context` is mangled to `_Class__context` when run: by position only (PEP 484's
-    # convention for positional-only parameters, too)
-    mangled = param.name.startswith("__") and not param.name.endswith("__")
-    return "positional-only" if mangled and kind == "positional or keyword" else kind
+def _kinds(params: list[griffe.Parameter]) -> list[str]:
+    """Each parameter's kind; `__context` is mangled to `_Class__context` when run, so it
+    and every parameter before it go by position (PEP 484's positional-only convention)."""
+    kinds = [p.kind.value if p.kind else "positional or keyword" for p in params]
+    mangled = [
+        i for i, p in enumerate(params) if p.name.startswith("__") and not p.name.endswith("__")
+    ]
+    for i in range(max(mangled) + 1 if mangled else 0):
+        if kinds[i] == "positional or keyword":
+            kinds[i] = "positional-only"
+    return kinds
 
 
 def _documented_types(func: griffe.Function) -> dict[str, str]:
@@ -225,15 +231,20 @@ def base_names(cls: griffe.Class) -> Iterator[tuple[str, str]]:
         yield text.rsplit(".", 1)[-1], canonical
 
 
-def _ancestors(cls: griffe.Class) -> list[griffe.Class]:
-    try:
-        return [cls, *cls.mro()]
-    except (ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
-        return [cls]
+def ancestors(cls: griffe.Class) -> list[griffe.Class]:
+    """The class and its loaded bases in MRO order; asked ~30 times per class, kept per load."""
+    memo = load_memo(cls)
+    key = ("mro", cls.path)
+    if key not in memo:
+        try:
+            memo[key] = [cls, *cls.mro()]
+        except (ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+            memo[key] = [cls]
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def is_enum(cls: griffe.Class) -> bool:
-    return any(name in _ENUM_BASES for klass in _ancestors(cls) for name, _ in base_names(klass))
+    return any(name in _ENUM_BASES for klass in ancestors(cls) for name, _ in base_names(klass))
 
 
 def enum_member(cls: griffe.Class) -> str | None:
@@ -276,12 +287,13 @@ def abstract_property(member: griffe.Object) -> bool:
     return any(d.callable_path.rsplit(".", 1)[-1] == "abstractproperty" for d in decorators)
 
 
-def protocol_methods(cls: griffe.Class) -> list[griffe.Function]:
-    """The methods a protocol declares itself: what a class must have to satisfy it."""
+def protocol_members(cls: griffe.Class) -> list[griffe.Function | griffe.Attribute]:
+    """The methods, properties and attributes a protocol declares itself: what a class must
+    have to satisfy it."""
     return [
         member
         for name, member in cls.members.items()
-        if isinstance(member, griffe.Function)
+        if isinstance(member, griffe.Function | griffe.Attribute)
         and name not in ("__init__", "__new__", "__class_getitem__", "__init_subclass__")
         and (not name.startswith("_") or (name.startswith("__") and name.endswith("__")))
     ]
@@ -291,7 +303,7 @@ def is_exception(cls: griffe.Class) -> bool:
     # the class's own name counts too: its bases may be computed (`class E(*bases)`)
     return cls.name.endswith(("Error", "Exception")) or any(
         name.endswith(("Error", "Exception", "Warning")) or name == "BaseException"
-        for klass in _ancestors(cls)
+        for klass in ancestors(cls)
         for name, _ in base_names(klass)
     )
 
@@ -299,10 +311,10 @@ def is_exception(cls: griffe.Class) -> bool:
 def raised_with_a_message(cls: griffe.Class) -> bool:
     """Whether `Cls("message")` builds the exception: everything it inherits from outside the
     loaded packages is a builtin exception, which takes a message."""
-    ancestors = {klass.path for klass in _ancestors(cls)}
-    for klass in _ancestors(cls):
+    loaded = {klass.path for klass in ancestors(cls)}
+    for klass in ancestors(cls):
         for name, canonical in base_names(klass):
-            if canonical in ancestors or name in _NEUTRAL_BASES:
+            if canonical in loaded or name in _NEUTRAL_BASES:
                 continue
             builtin = getattr(builtins, name, None)
             if not (isinstance(builtin, type) and issubclass(builtin, BaseException)):
@@ -338,12 +350,12 @@ _STANDARD_ABSTRACT = {
 def standard_abstract(cls: griffe.Class) -> list[str]:
     """Methods a standard ABC among the external bases requires and no loaded class writes."""
     required: list[str] = []
-    ancestors = {klass.path for klass in _ancestors(cls)}
-    for klass in _ancestors(cls):
+    loaded = {klass.path for klass in ancestors(cls)}
+    for klass in ancestors(cls):
         for base in klass.bases:
             standard = _standard_base(cls.modules_collection, base)
             canonical = getattr(base, "canonical_path", str(base)).split("[", 1)[0]
-            if canonical in ancestors or standard in _NEUTRAL_BASES:
+            if canonical in loaded or standard in _NEUTRAL_BASES:
                 continue
             if standard not in _STANDARD_ABSTRACT:
                 return []  # another external base may well supply them (`dict`, a mixin)
@@ -372,10 +384,10 @@ def _standard_base(collection: griffe.ModulesCollection, base: str | griffe.Expr
 
 def is_open(cls: griffe.Class) -> bool:
     """Whether some base lies outside the loaded packages, so members may be hidden."""
-    ancestors = {klass.path for klass in _ancestors(cls)}
-    for klass in _ancestors(cls):
+    loaded = {klass.path for klass in ancestors(cls)}
+    for klass in ancestors(cls):
         for name, canonical in base_names(klass):
-            if name in _NEUTRAL_BASES or canonical in ancestors:
+            if name in _NEUTRAL_BASES or canonical in loaded:
                 continue
             return True
     return "__getattr__" in cls.all_members
@@ -385,11 +397,15 @@ def constructor_params(cls: griffe.Class) -> tuple[Param, ...] | None:
     """How the class is called; None when that cannot be known statically."""
     if is_enum(cls):
         return None
-    new_takes_keywords = True
-    for klass in _ancestors(cls):
-        new = klass.members.get("__new__")
-        if isinstance(new, griffe.Function) and new_takes_keywords:
-            new_takes_keywords = _takes_keywords(new)
+    # `Sub(a=1)` calls the nearest `__new__` too, wherever it is: `__new__(cls, *args)`
+    # refuses keywords, so the `__init__` arguments go by position then
+    nearest_new = next(
+        (k.members["__new__"] for k in ancestors(cls) if "__new__" in k.members), None
+    )
+    new_takes_keywords = not isinstance(nearest_new, griffe.Function) or _takes_keywords(
+        nearest_new
+    )
+    for klass in ancestors(cls):
         init = klass.members.get("__init__")
         if isinstance(init, griffe.Function):
             params = params_of(init)
@@ -417,12 +433,12 @@ def constructor_params(cls: griffe.Class) -> tuple[Param, ...] | None:
 def _external_constructor(cls: griffe.Class) -> tuple[Param, ...] | None:
     """How the first base from outside the packages is called, when that can be known: a
     `namedtuple(...)` base lists its fields; a standard-library class has a signature."""
-    ancestors = {klass.path for klass in _ancestors(cls)}
-    for klass in _ancestors(cls):
+    loaded = {klass.path for klass in ancestors(cls)}
+    for klass in ancestors(cls):
         for base in klass.bases:
             name = str(base).split("[", 1)[0]
             canonical = getattr(base, "canonical_path", name).split("[", 1)[0]
-            if canonical in ancestors or name.rsplit(".", 1)[-1] in _NEUTRAL_BASES:
+            if canonical in loaded or name.rsplit(".", 1)[-1] in _NEUTRAL_BASES:
                 continue
             if isinstance(base, griffe.ExprCall):
                 return _namedtuple_fields(base)
@@ -494,7 +510,13 @@ def typed_by_stub(cls: griffe.Class) -> bool:
     """A class whose module ships a `.pyi` stub and that shows no constructor: Griffe merged
     the stub's view, which may omit `__init__` (attrs' `Attribute`), so the call is unknown."""
     filepath = cls.filepath
-    return isinstance(filepath, Path) and filepath.with_suffix(".pyi").is_file()
+    if not isinstance(filepath, Path):
+        return False
+    memo = load_memo(cls)
+    key = ("stub", str(filepath))
+    if key not in memo:
+        memo[key] = filepath.with_suffix(".pyi").is_file()
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def _model_style(cls: griffe.Class) -> Literal["keyword", "fields"] | None:
@@ -514,7 +536,7 @@ def _fields(cls: griffe.Class, style: Literal["keyword", "fields"]) -> tuple[Par
     found: dict[str, Param] = {}
     attrs_style = any(d.callable_path.split(".", 1)[0] in ("attr", "attrs") for d in cls.decorators)
     kind = "keyword-only" if style == "keyword" else "positional or keyword"
-    for klass in reversed(_ancestors(cls)):
+    for klass in reversed(ancestors(cls)):
         parsed = parse_object(klass)
         if parsed is None or not isinstance(parsed.node, ast.ClassDef):
             continue

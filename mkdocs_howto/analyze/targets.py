@@ -24,6 +24,7 @@ from mkdocs_howto.analyze.symbols import (
     Lookup,
     abstract_methods,
     abstract_property,
+    ancestors,
     base_names,
     constructor_params,
     context_decorator,
@@ -32,7 +33,7 @@ from mkdocs_howto.analyze.symbols import (
     is_exception,
     is_protocol,
     params_of,
-    protocol_methods,
+    protocol_members,
     raised_with_a_message,
     standard_abstract,
     typed_by_stub,
@@ -274,7 +275,7 @@ def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Functio
     implement = [
         *(
             _implemented(member)
-            for member in (protocol_methods if protocol else abstract_methods)(cls)
+            for member in (protocol_members if protocol else abstract_methods)(cls)
         ),
         *(() if protocol else (_standard_method(name) for name in standard_abstract(cls))),
     ]
@@ -300,14 +301,30 @@ def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Functio
 
 def _empty_enum_value(cls: griffe.Class) -> str | None:
     """A member value for an enumeration with no members; None for anything else."""
-    if not is_enum(cls) or enum_member(cls) is not None:
+    if not is_enum(cls) or enum_member(cls) is not None or _assigns_members(cls):
         return None
-    try:
-        klasses = [cls, *cls.mro()]
-    except (ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
-        klasses = [cls]
-    bases = {name for klass in klasses for name, _ in base_names(klass)}
+    bases = {name for klass in ancestors(cls) for name, _ in base_names(klass)}
     return '"first"' if bases & {"str", "StrEnum"} else "1"
+
+
+def _assigns_members(cls: griffe.Class) -> bool:
+    """Whether the class body assigns anything but `__dunder__` / `_sunder_` names: members
+    Griffe does not list (`RED, GREEN = 1, 2`, `_HIDDEN = 1`) make it a full enumeration."""
+    parsed = parse_object(cls)
+    if parsed is None or not isinstance(parsed.node, ast.ClassDef):
+        return True  # unknown: do not subclass it
+    for stmt in parsed.node.body:
+        targets = (
+            stmt.targets
+            if isinstance(stmt, ast.Assign)
+            else [stmt.target]
+            if isinstance(stmt, ast.AnnAssign) and stmt.value is not None
+            else []
+        )
+        names = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+        if any(not (n.startswith("_") and n.endswith("_")) for n in names):
+            return True
+    return False
 
 
 def _implemented(member: griffe.Function | griffe.Attribute) -> Callable_:
@@ -315,6 +332,10 @@ def _implemented(member: griffe.Function | griffe.Attribute) -> Callable_:
     it as an attribute)."""
     if isinstance(member, griffe.Function) and not abstract_property(member):
         return callable_of(member)
+    if isinstance(member, griffe.Attribute) and "property" not in member.labels:
+        annotation = str(member.annotation) if member.annotation is not None else None
+        value = Param(member.name, "positional or keyword", annotation, None)
+        return Callable_(member.name, (value,), _NO_SHAPE, binding="attribute")
     return Callable_(member.name, (), _NO_SHAPE, binding="property")
 
 
