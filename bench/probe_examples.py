@@ -203,7 +203,7 @@ def probe(code: str) -> dict[str, Any]:
                 result["calls"].append(error)
     checker = Probe(namespace)
     checker.visit(tree)
-    result["calls"] = checker.errors
+    result["calls"] += checker.errors  # after the class-definition errors, not over them
     result["checked"] = checker.checked
     result["unchecked"] = checker.unchecked
     return result

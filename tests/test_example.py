@@ -563,3 +563,21 @@ def test_an_enum_with_members_griffe_does_not_list_is_not_subclassed(package: Pa
         }
     )
     assert "class MyColor" not in analyze(src, "pkg")["pkg.Color"].example.code
+
+
+def test_a_value_with_a_nested_placeholder_is_marked_to_fill_in(package: Package) -> None:
+    src = package(
+        {
+            "pkg/__init__.py": """
+                class Widget:
+                    pass
+
+
+                def layout(widgets: list[Widget]) -> int:
+                    return len(widgets)
+                """,
+        }
+    )
+    example = analyze(src, "pkg")["pkg.layout"].example
+    assert "layout(widgets=[...])" in example.code
+    assert example.placeholders == ("widgets",)

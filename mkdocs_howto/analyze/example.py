@@ -343,7 +343,7 @@ class ExampleBuilder:
             self.placeholders.append(param.name)
         annotation = (param.annotation or "str").replace("typing.", "").strip("\"'")
         value = self._value_for(annotation, param.name)
-        if value == "...":
+        if _has_ellipsis(value):  # `...`, `[...]`: the reader fills it in
             self.placeholders.append(param.name)
         return value
 
@@ -453,6 +453,14 @@ def import_block(lines: set[str]) -> list[str]:
 
 
 _VARIADIC = ("variadic positional", "variadic keyword")
+
+
+def _has_ellipsis(value: str) -> bool:
+    try:
+        tree = ast.parse(value, mode="eval")
+    except SyntaxError:
+        return "..." in value
+    return any(isinstance(n, ast.Constant) and n.value is Ellipsis for n in ast.walk(tree))
 
 
 def _default_written(default: str) -> str:

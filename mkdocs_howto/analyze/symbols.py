@@ -442,8 +442,23 @@ def _external_constructor(cls: griffe.Class) -> tuple[Param, ...] | None:
                 continue
             if isinstance(base, griffe.ExprCall):
                 return _namedtuple_fields(base)
-            return _stdlib_signature(canonical)
+            return _stdlib_signature(cls, canonical)
     return None
+
+
+def unknown_constructor(cls: griffe.Class) -> bool:
+    """Whether the class is built by a base from outside the packages whose constructor is
+    unknown (a third-party class, `datetime.date`): not a builtin such as `dict`, which
+    builds from nothing."""
+    if constructor_params(cls) is not None or not is_open(cls):
+        return False
+    loaded = {klass.path for klass in ancestors(cls)}
+    for klass in ancestors(cls):
+        for name, canonical in base_names(klass):
+            if canonical in loaded or name in _NEUTRAL_BASES:
+                continue
+            return not isinstance(getattr(builtins, canonical, None), type)
+    return False
 
 
 def _namedtuple_fields(call: griffe.ExprCall) -> tuple[Param, ...] | None:
@@ -468,17 +483,35 @@ def _namedtuple_fields(call: griffe.ExprCall) -> tuple[Param, ...] | None:
 _UNSAFE_STDLIB = frozenset({"antigravity", "this", "idlelib", "turtle", "turtledemo", "tkinter"})
 
 
-def _stdlib_signature(path: str) -> tuple[Param, ...] | None:
+def _stdlib_signature(cls: griffe.Class, path: str) -> tuple[Param, ...] | None:
     """The constructor of a standard-library class (`pickle.Pickler`), read at run time: the
-    standard library is the one code a build may import, it ships with Python."""
-    module_name, _, name = path.rpartition(".")
-    top = module_name.split(".", 1)[0]
-    if not module_name or top not in sys.stdlib_module_names or top in _UNSAFE_STDLIB:
-        return None
+    standard library is the one code a build may import, it ships with Python. Never a
+    `__main__` module (it runs a program) nor a name the documented packages shadow."""
+    memo = load_memo(cls)
+    key = ("stdlib constructor", path)
+    if key not in memo:
+        memo[key] = None
+        module_name, _, name = path.rpartition(".")
+        top = module_name.split(".", 1)[0]
+        safe = (
+            module_name
+            and top in sys.stdlib_module_names
+            and top not in _UNSAFE_STDLIB
+            and top not in cls.modules_collection.members
+            and "__main__" not in module_name.split(".")
+        )
+        if safe:
+            memo[key] = _signature_params(module_name, name)
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _signature_params(module_name: str, name: str) -> tuple[Param, ...] | None:
     try:
         klass = getattr(importlib.import_module(module_name), name)
         signature = inspect.signature(klass)
-    except Exception:  # any failure means "unknown", the old answer
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # an import may fail any way, even SystemExit: unknown
         return None
     if not isinstance(klass, type) or issubclass(klass, BaseException):
         return None

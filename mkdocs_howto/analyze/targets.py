@@ -37,6 +37,7 @@ from mkdocs_howto.analyze.symbols import (
     raised_with_a_message,
     standard_abstract,
     typed_by_stub,
+    unknown_constructor,
 )
 from mkdocs_howto.facts import Param
 from mkdocs_howto.load import platform_condition, type_checking_only
@@ -292,7 +293,7 @@ def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Functio
         implement=tuple(implement),
         protocol=protocol,
         type_only=isinstance(home, griffe.Module) and type_checking_only(home, cls),
-        opaque=init_params is None and typed_by_stub(cls),
+        opaque=init_params is None and (typed_by_stub(cls) or unknown_constructor(cls)),
         raised_with_a_message=raised_with_a_message(cls),
         empty_enum=_empty_enum_value(cls),
         condition=platform_condition(home, cls) if isinstance(home, griffe.Module) else None,
