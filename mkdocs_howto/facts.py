@@ -109,6 +109,9 @@ class Example:
     """False when `verify_examples` is `off`."""
     ran: bool = False
     """True when it was also run (`verify_examples: run`)."""
+    docstring_problems: tuple[str, ...] = ()
+    """Why the docstring's own example is not shown: it does not parse (the page shows the
+    next source's example; the build warns so the docstring gets fixed)."""
 
 
 @dataclass(frozen=True)

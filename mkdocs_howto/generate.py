@@ -124,6 +124,15 @@ def generate_site(
         for h in howtos.values()
         for problem in h.example.problems
     ]
+    problems += [
+        Problem(
+            h.source.display_path if h.source else h.public_path,
+            h.source.lineno if h.source else 1,
+            f"docstring example of '{h.public_path}' is not shown, it does not parse: {problem}",
+        )
+        for h in howtos.values()
+        for problem in h.example.docstring_problems
+    ]
     with _timed(timings, "render"):
         for module in api.modules:
             uri = plan.index_pages[module.path]

@@ -581,3 +581,29 @@ def test_a_value_with_a_nested_placeholder_is_marked_to_fill_in(package: Package
     example = analyze(src, "pkg")["pkg.layout"].example
     assert "layout(widgets=[...])" in example.code
     assert example.placeholders == ("widgets",)
+
+
+def test_a_docstring_example_that_does_not_parse_gives_way_and_warns(package: Package) -> None:
+    # rich's `Confirm`: doctest continuation lines written without their `...` prompt
+    src = package(
+        {
+            "pkg/__init__.py": '''
+                def confirm(prompt: str) -> bool:
+                    """Ask a yes/no question.
+
+                    Example:
+                        >>> if confirm("Continue"):
+                                run_job()
+                    """
+                    return True
+                ''',
+        }
+    )
+    site = generate(src, "pkg")
+    page = site.pages[site.plan.object_pages["pkg.confirm"]]
+    assert 'result = confirm(prompt="prompt")' in page
+    assert "the docstring's example does not parse" in page
+    assert "howto-badge--failed" not in page
+    [problem] = [p for p in site.problems if "docstring example" in p.message]
+    assert problem.message.startswith("docstring example of 'pkg.confirm' is not shown")
+    assert problem.lineno == 1

@@ -198,7 +198,15 @@ class Analyzer:
         """The first example found in the sources `examples_from` allows, checked."""
         sources = self.options.examples_from
         if "docstring" in sources and docstring_examples:
-            return self._docstring_example(docstring_examples[0])
+            shown = self._docstring_example(docstring_examples[0])
+            if not shown.problems or _parses(shown.code, shown.language):
+                return shown
+            # a docstring example that is not Python helps no reader: the next source's is
+            # shown, and the build still warns about the docstring's
+            following = self._example(path, [], generated)
+            if following.origin == "none" or following.problems:
+                return shown
+            return replace(following, docstring_problems=shown.problems)
         snippet = self._usage_snippets().get(path) if "usage" in sources else None
         if snippet is not None:
             example = Example(snippet.code, "usage", False, found_in=snippet.where)
@@ -267,6 +275,17 @@ class Analyzer:
         except ValueError:
             return None
         return f"{base}/{in_repo}#L{obj.lineno}-L{obj.endlineno}"
+
+
+def _parses(code: str, language: str) -> bool:
+    source = doctest_source(code) if language == "pycon" else code
+    try:
+        compile(
+            source or "", "<example>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+        )
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _attribute_steps(
