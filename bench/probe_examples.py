@@ -145,30 +145,37 @@ class Probe(ast.NodeVisitor):
         return _UNRESOLVED
 
 
-def _runtime_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
-    """Every import the example runs: all but those under `if TYPE_CHECKING:`."""
-    found: list[ast.Import | ast.ImportFrom] = []
+def _run_imports(tree: ast.AST, namespace: dict[str, Any], errors: list[str]) -> None:
+    """Run every import the example runs, in order: none under `if TYPE_CHECKING:`, and an
+    `if` (`sys.platform == "win32"`, `hasattr(pkg.mod, "name")`) is tested first."""
     for node in ast.iter_child_nodes(tree):
-        if isinstance(node, ast.If) and not _holds(node.test):
-            # `if TYPE_CHECKING:`, `if sys.platform == "win32":` elsewhere: not run here
-            found += _runtime_imports(ast.Module(body=node.orelse, type_ignores=[]))
-            continue
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            found.append(node)
+        if isinstance(node, ast.If) and not _holds(node.test, namespace):
+            _run_imports(ast.Module(body=node.orelse, type_ignores=[]), namespace, errors)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            error = _execute(node, namespace)
+            if error:
+                errors.append(error)
         else:
-            found += _runtime_imports(node)
-    return found
+            _run_imports(node, namespace, errors)
 
 
-def _holds(test: ast.expr) -> bool:
-    """Whether an example's `if` runs its body here (platform tests are evaluated)."""
+def _holds(test: ast.expr, namespace: dict[str, Any]) -> bool:
+    """Whether an example's `if` runs its body here."""
     text = ast.unparse(test)
     if "TYPE_CHECKING" in text:
         return False
     try:
-        return bool(eval(text, {"sys": sys, "os": os, "platform": platform}))
+        return bool(eval(text, {"sys": sys, "os": os, "platform": platform, **namespace}))
     except Exception:
         return True  # anything else: visit it
+
+
+def _fill_in(node: ast.ClassDef) -> bool:
+    """A class whose decorators or bases hold `...`: the reader supplies it (badged)."""
+    parts = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+    return any(
+        isinstance(n, ast.Constant) and n.value is Ellipsis for p in parts for n in ast.walk(p)
+    )
 
 
 def _execute(node: ast.stmt, namespace: dict[str, Any]) -> str | None:
@@ -190,14 +197,11 @@ def probe(code: str) -> dict[str, Any]:
         result["parse"] = f"line {error.lineno}: {error.msg}"
         return result
     namespace: dict[str, Any] = {}
-    for node in _runtime_imports(tree):
-        error = _execute(node, namespace)
-        if error:
-            result["imports"].append(error)
+    _run_imports(tree, namespace, result["imports"])
     # the reader's own classes (subclasses of abstract classes, protocol implementations):
     # defining them runs no user code but class creation, and lets their calls be bound
     for node in tree.body:
-        if isinstance(node, ast.ClassDef):
+        if isinstance(node, ast.ClassDef) and not _fill_in(node):
             error = _execute(node, namespace)
             if error:
                 result["calls"].append(error)

@@ -553,11 +553,47 @@ def type_checking_only(module: griffe.Module, obj: Documentable | griffe.Alias) 
 PLATFORM_MODULES = frozenset({"sys", "os", "platform"})
 
 
-def platform_condition(module: griffe.Module, obj: Documentable) -> str | None:
-    """The condition of a top-level `if` that defines `obj` only on some platforms or
-    interpreters (`sys.platform == "win32"`, `hasattr(sys, "pypy_version_info")`), as an
-    expression an example can test; None when `obj` is always defined, or the condition
-    names anything but `sys`, `os` and `platform`."""
+@dataclass(frozen=True)
+class Guard:
+    """The condition a module-level `if` puts on a definition, as an example can test it."""
+
+    test: str
+    """`sys.platform == "win32"`, or `hasattr(pkg.mod, "name")` when the condition itself
+    names things only the module has (`if not has_refcount_gc:`)."""
+    imports: tuple[str, ...]
+    """What `test` needs imported: `import sys`, `import pkg.mod`."""
+    written: str
+    """The condition as the module writes it, for the reader."""
+
+
+def definition_guard(module: griffe.Module, obj: Documentable) -> Guard | None:
+    """The guard on `obj` when a top-level `if` (or its `else:`) defines it, so it exists
+    only on some platforms, interpreters or set-ups; None when it is always defined."""
+    test = _enclosing_test(module, obj)
+    if test is None or _TYPE_CHECKING_GUARD.match(f"if {test}:") or "__name__" in test:
+        return None
+    try:
+        names = {n.id for n in ast.walk(ast.parse(test, mode="eval")) if isinstance(n, ast.Name)}
+    except SyntaxError:
+        return None
+    modules = names & PLATFORM_MODULES
+    if modules and names - modules <= {"hasattr", "getattr"} and _stdlib_names(module, modules):
+        return Guard(test, tuple(f"import {m}" for m in sorted(modules)), test)
+    # anything else is only known to the module: ask it whether it defined the name
+    return Guard(f'hasattr({module.path}, "{obj.name}")', (f"import {module.path}",), test)
+
+
+def _stdlib_names(module: griffe.Module, names: set[str]) -> bool:
+    """`from sys import platform` makes `platform` a string: only the modules themselves."""
+    for name in names:
+        imported = module.members.get(name)
+        if not (isinstance(imported, griffe.Alias) and imported.target_path == name):
+            return False
+    return True
+
+
+def _enclosing_test(module: griffe.Module, obj: Documentable) -> str | None:
+    """The test of the top-level `if` holding `obj`; `not (test)` in its `else:` branch."""
     lines, index = _module_lines(module), _top_level_index(module, obj)
     if index is None:
         return None
@@ -570,20 +606,6 @@ def platform_condition(module: griffe.Module, obj: Documentable) -> str | None:
         )
         test = _if_test(lines[opening]) if opening is not None else None
         test = f"not ({test})" if test else None
-    if test is None or _TYPE_CHECKING_GUARD.match(f"if {test}:") or "__name__" in test:
-        return None
-    try:
-        names = {n.id for n in ast.walk(ast.parse(test, mode="eval")) if isinstance(n, ast.Name)}
-    except SyntaxError:
-        return None
-    modules = names & PLATFORM_MODULES
-    if not modules or not names - modules <= {"hasattr", "getattr"}:
-        return None
-    # `from sys import platform` makes `platform` a string: only the modules themselves
-    for name in modules:
-        imported = module.members.get(name)
-        if not (isinstance(imported, griffe.Alias) and imported.target_path == name):
-            return None
     return test
 
 

@@ -533,7 +533,7 @@ def test_a_decorator_named_after_the_method_it_decorates_is_no_loop(package: Pac
     assert "interval.grow(by=1)" in example.code
 
 
-def test_a_platform_name_that_is_a_string_is_no_guard(package: Package) -> None:
+def test_a_platform_name_that_is_a_string_is_asked_of_the_module(package: Package) -> None:
     src = package(
         {
             "pkg/__init__.py": """
@@ -547,7 +547,10 @@ def test_a_platform_name_that_is_a_string_is_no_guard(package: Package) -> None:
         }
     )
     example = analyze(src, "pkg")["pkg.registry"].example
-    assert example.code.startswith("from pkg import registry\n")
+    # not `import platform`: here `platform` is `sys.platform`, a string
+    assert example.code.startswith(
+        'import pkg\n\nif hasattr(pkg, "registry"):  # defined only when `platform == "win32"`\n'
+    )
 
 
 def test_an_enum_with_members_griffe_does_not_list_is_not_subclassed(package: Package) -> None:

@@ -22,7 +22,7 @@ from typing import Literal
 
 from mkdocs_howto.analyze.code import FunctionShape
 from mkdocs_howto.facts import Param
-from mkdocs_howto.load import PLATFORM_MODULES
+from mkdocs_howto.load import Guard
 
 Binding = Literal["instance", "class", "static", "property", "attribute"]
 Context = Literal["with", "async with"]
@@ -106,8 +106,8 @@ class Callable_:
     """For `@contextmanager` / `@asynccontextmanager` functions: how their result is entered."""
     decorator: DecoratorRole | None = None
     """For decorators: the example decorates a function or class instead of calling."""
-    condition: str | None = None
-    """For a function defined only on some platforms: the condition, tested by the example."""
+    guard: Guard | None = None
+    """For a function defined only under a module-level `if`: tested by the example."""
     replaced_by: str | None = None
     """A decorator of the package that turns the function into something else (its own
     call signature): the example cannot call it by the `def` line."""
@@ -136,8 +136,8 @@ class ClassTarget:
     """Defined under `if TYPE_CHECKING:`: it exists for annotations only, never at run time."""
     opaque: bool = False
     """How to build one is unknown (a stub hides the constructor): the reader supplies one."""
-    condition: str | None = None
-    """For a class defined only on some platforms: the condition, tested by the example."""
+    guard: Guard | None = None
+    """For a class defined only under a module-level `if`: tested by the example."""
     empty_enum: str | None = None
     """For an enumeration without members (made to be subclassed): a member value to show."""
     raised_with_a_message: bool = True
@@ -155,12 +155,12 @@ class ExampleBuilder:
         self.needs_async = False
         self.placeholders: list[str] = []
         self._alias_depth = 0
-        self.condition: str | None = None
+        self.guard: Guard | None = None
         """Defined only when this holds (`sys.platform == "win32"`): the example tests it."""
         """Arguments given as `...`: no honest value could be built for them."""
 
     def for_function(self, function: Callable_) -> str:
-        self.condition = function.condition
+        self.guard = function.guard
         if function.replaced_by is not None:
             # the name holds what the decorator returned, called its own way: not guessed
             self.placeholders.append("the call")
@@ -172,7 +172,7 @@ class ExampleBuilder:
         return self._assemble(self._use(call, function, "result"))
 
     def for_class(self, target: ClassTarget) -> str:
-        self.condition = target.condition
+        self.guard = target.guard
         # `show_nodes = show_nodes(...)` would hide the class the next line may need
         var = _snake(self.name) if _snake(self.name) != self.name else f"my_{self.name}"
         if target.enum_member is not None:
@@ -396,24 +396,22 @@ class ExampleBuilder:
             return "..."  # an object we cannot build honestly: the reader fills it in
         return template.format(name=name)
 
-    def _assemble_guarded(self, body: list[str], prelude: list[str], condition: str) -> str:
+    def _assemble_guarded(self, body: list[str], prelude: list[str], guard: Guard) -> str:
         """The whole example under the condition the object exists on, imports included:
         `if sys.platform == "win32":` then the import, the call."""
-        self.condition = None
-        names = {
-            n.id for n in ast.walk(ast.parse(condition, mode="eval")) if isinstance(n, ast.Name)
-        }
-        top = import_block({f"import {m}" for m in PLATFORM_MODULES & names})
+        self.guard = None
         inner = self._assemble(body, prelude).rstrip("\n").split("\n")
-        return "\n".join([*top, "", f"if {condition}:", *_indent(inner)]) + "\n"
+        why = f"  # defined only when `{guard.written}`" if guard.written != guard.test else ""
+        head = import_block(set(guard.imports))
+        return "\n".join([*head, "", f"if {guard.test}:{why}", *_indent(inner)]) + "\n"
 
     def _entry_point(self) -> str:
         """`main`, unless the documented object is itself called `main`."""
         return "run_example" if self.name == "main" else "main"
 
     def _assemble(self, body: list[str], prelude: list[str] | None = None) -> str:
-        if self.condition is not None:
-            return self._assemble_guarded(body, prelude or [], self.condition)
+        if self.guard is not None:
+            return self._assemble_guarded(body, prelude or [], self.guard)
         imports = import_block({*self.imports, *(["import asyncio"] if self.needs_async else [])})
         head = [*imports, "", "", *prelude] if prelude else imports
         if self.needs_async:

@@ -296,6 +296,8 @@ def protocol_members(cls: griffe.Class) -> list[griffe.Function | griffe.Attribu
         if isinstance(member, griffe.Function | griffe.Attribute)
         and name not in ("__init__", "__new__", "__class_getitem__", "__init_subclass__")
         and (not name.startswith("_") or (name.startswith("__") and name.endswith("__")))
+        # `__slots__`, `__match_args__`: the class's machinery, not part of the protocol
+        and not (isinstance(member, griffe.Attribute) and name.startswith("__"))
     ]
 
 

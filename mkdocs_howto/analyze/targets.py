@@ -40,7 +40,7 @@ from mkdocs_howto.analyze.symbols import (
     unknown_constructor,
 )
 from mkdocs_howto.facts import Param
-from mkdocs_howto.load import platform_condition, type_checking_only
+from mkdocs_howto.load import definition_guard, type_checking_only
 
 _NO_SHAPE = FunctionShape(False, False, (), (), ())
 
@@ -78,7 +78,7 @@ def callable_of(func: griffe.Function, name: str | None = None) -> Callable_:
         context_decorator(func),
         decorator=decorator_role(node) if isinstance(node, ast.FunctionDef) else None,
         replaced_by=replacing_decorator(func),
-        condition=platform_condition(home, func) if isinstance(home, griffe.Module) else None,
+        guard=definition_guard(home, func) if isinstance(home, griffe.Module) else None,
     )
 
 
@@ -296,7 +296,7 @@ def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Functio
         opaque=init_params is None and (typed_by_stub(cls) or unknown_constructor(cls)),
         raised_with_a_message=raised_with_a_message(cls),
         empty_enum=_empty_enum_value(cls),
-        condition=platform_condition(home, cls) if isinstance(home, griffe.Module) else None,
+        guard=definition_guard(home, cls) if isinstance(home, griffe.Module) else None,
     )
 
 
