@@ -131,8 +131,8 @@ def _keeps_signature(decorator: griffe.Function, applied_as_call: bool) -> bool:
     node: ast.FunctionDef | ast.AsyncFunctionDef = parsed.node
     if applied_as_call:  # `@route("/")`: the nested decorator the factory returns applies
         inner = _returned_nested(node)
-        if inner is None:
-            return True
+        if inner is None:  # `return register(decorator).for_db("*")`: an object of ours
+            return not _returns_package_object(decorator, node)
         node = inner
     args = [*node.args.posonlyargs, *node.args.args]
     if args and args[0].arg in ("self", "cls") and not applied_as_call:
@@ -152,6 +152,26 @@ def _keeps_signature(decorator: griffe.Function, applied_as_call: bool) -> bool:
         for c in ast.walk(node)
     )
     return returns_it or bool(forwards)
+
+
+def _returns_package_object(
+    decorator: griffe.Function, node: ast.FunctionDef | ast.AsyncFunctionDef
+) -> bool:
+    """Whether a return builds an instance of a class of the packages (`register(...)`,
+    `cls(...)`), whose call, not the decorated function's, is what callers then make."""
+    module = decorator.module
+    for child in ast.walk(node):
+        if not isinstance(child, ast.Return) or child.value is None:
+            continue
+        root = child.value
+        while isinstance(root, ast.Call | ast.Attribute):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        if isinstance(root, ast.Name) and root.id == "cls":
+            return True
+        found = module.members.get(root.id) if isinstance(root, ast.Name) else None
+        if isinstance(found, griffe.Class):
+            return True
+    return False
 
 
 def _returned_nested(
