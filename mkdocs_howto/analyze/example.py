@@ -244,7 +244,12 @@ class ExampleBuilder:
         else:
             line = f"@{self.name}"
         if role.decorates == "class":
-            body = [line, "class Settings:", '    name: str = "example"', "", "", "print(Settings)"]
+            # an explicit `__init__`: class decorators may wrap it (`deprecated_cls`) or keep it
+            init = [
+                '    def __init__(self, name: str = "example") -> None:',
+                "        self.name = name",
+            ]
+            body = [line, "class Settings:", *init, "", "", "print(Settings)"]
         else:
             body = [line, "def greet(name):", '    return f"Hello, {name}"', "", "", "print(greet)"]
         return self._assemble(["", *body])
