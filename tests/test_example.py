@@ -572,8 +572,12 @@ def test_a_value_with_a_nested_placeholder_is_marked_to_fill_in(package: Package
     src = package(
         {
             "pkg/__init__.py": """
+                import socket
+
+
                 class Widget:
-                    pass
+                    def __init__(self, handle: socket.socket) -> None:
+                        self.handle = handle
 
 
                 def layout(widgets: list[Widget]) -> int:
@@ -610,3 +614,21 @@ def test_a_docstring_example_that_does_not_parse_gives_way_and_warns(package: Pa
     [problem] = [p for p in site.problems if "docstring example" in p.message]
     assert problem.message.startswith("docstring example of 'pkg.confirm' is not shown")
     assert problem.lineno == 1
+
+
+def test_a_nested_class_argument_is_not_imported_from_its_class(package: Package) -> None:
+    src = package(
+        {
+            "pkg/__init__.py": """
+                class QueryContext:
+                    class default_load_options:
+                        pass
+
+                    def __init__(self, options: default_load_options) -> None:
+                        self.options = options
+                """,
+        }
+    )
+    example = analyze(src, "pkg")["pkg.QueryContext"].example
+    assert "from pkg.QueryContext" not in example.code
+    assert example.verified

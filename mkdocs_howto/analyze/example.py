@@ -82,6 +82,8 @@ class Hint:
     import_line: str
     alias: bool = False
     """A type alias: `value` is the type it stands for, built like any annotation."""
+    params: tuple[Param, ...] | None = None
+    """A class of the packages: `value` is its name, called with arguments for these."""
 
 
 @dataclass(frozen=True)
@@ -381,6 +383,8 @@ class ExampleBuilder:
                 return self._value_for(hint.value, name)
             finally:
                 self._alias_depth -= 1
+        if hint is not None and hint.params is not None:
+            return self._built(hint, hint.params)
         if hint is not None:
             self.imports.add(hint.import_line)
             return hint.value
@@ -409,6 +413,23 @@ class ExampleBuilder:
         why = f"  # defined only when `{guard.written}`" if guard.written != guard.test else ""
         head = import_block(set(guard.imports))
         return "\n".join([*head, "", f"if {guard.test}:{why}", *_indent(inner)]) + "\n"
+
+    def _built(self, hint: Hint, params: tuple[Param, ...]) -> str:
+        """An object of the packages built from its constructor, when every required argument
+        gets an honest value; else `...` (no half-built objects)."""
+        if self._alias_depth > 2:  # a `Node(parent: Node)` chain stops here
+            return "..."
+        placeholders, imports = list(self.placeholders), set(self.imports)
+        self._alias_depth += 1
+        try:
+            value = f"{hint.value}({self._args(params, {})})"
+        finally:
+            self._alias_depth -= 1
+        if _has_ellipsis(value) or len(self.placeholders) > len(placeholders):
+            self.placeholders, self.imports = placeholders, imports
+            return "..."
+        self.imports.add(hint.import_line)
+        return value
 
     def _entry_point(self) -> str:
         """`main`, unless the documented object is itself called `main`."""

@@ -62,6 +62,8 @@ class Symbol:
     """For attributes: the value's source, when it has one."""
     runtime: bool = True
     """False for a name imported only under `if TYPE_CHECKING:`: importing it fails."""
+    buildable: bool = False
+    """For classes: `params` build one (not abstract, not a protocol, not an exception)."""
 
 
 Lookup = Callable[[str], "Symbol | None"]
@@ -99,20 +101,28 @@ def symbol_of(obj: griffe.Object | griffe.Alias, import_paths: Mapping[str, str]
             target.path, "module", open="__getattr__" in target.members, import_path=public
         )
     if isinstance(target, griffe.Class):
+        params = constructor_params(target)
         return Symbol(
             target.path,
             "class",
-            constructor_params(target),
+            params,
             open=is_open(target),
             is_enum=is_enum(target),
             enum_member=enum_member(target),
             import_path=public,
+            buildable=params is not None and not _abstract_or_special(target),
         )
     if isinstance(target, griffe.Function):
         return _function_symbol(target, public)
     raw = getattr(target, "value", None)
     value = str(raw) if raw is not None else None
     return Symbol(target.path, "attribute", open=True, import_path=public, value=value)
+
+
+def _abstract_or_special(cls: griffe.Class) -> bool:
+    return bool(
+        is_enum(cls) or is_protocol(cls) or is_exception(cls) or abstract_methods(cls)
+    ) or bool(standard_abstract(cls))
 
 
 def _function_symbol(func: griffe.Function, public: str) -> Symbol:

@@ -430,6 +430,15 @@ def hints_for(objects: Iterable[griffe.Object | griffe.Alias], lookup: Lookup) -
                 # a type alias (`UriType = str | bytes`): values are built for what it names
                 hints[part.name] = Hint(symbol.value, "", alias=True)
                 continue
+            if symbol.kind == "class" and symbol.buildable and symbol.runtime:
+                # a class of the packages: built from its own constructor where possible
+                module, cls = symbol.import_path.rsplit(".", 1)
+                home = lookup(module)
+                if home is not None and home.kind == "module":  # not a nested class
+                    hints[part.name] = Hint(
+                        cls, f"from {module} import {cls}", params=symbol.params
+                    )
+                continue
             if symbol.enum_member is None:
                 continue
             module, cls = symbol.import_path.rsplit(".", 1)
