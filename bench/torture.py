@@ -34,7 +34,8 @@ from pathlib import Path
 
 from mkdocs_howto.analyze import AnalyzeOptions
 from mkdocs_howto.generate import GeneratedSite, SiteOptions, generate_site
-from mkdocs_howto.load import DEFAULT_EXCLUDE, LoadOptions, load_api, under_main_guard
+from mkdocs_howto.guards import under_main_guard
+from mkdocs_howto.load import DEFAULT_EXCLUDE, LoadOptions, load_api
 from mkdocs_howto.render import RenderOptions
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])

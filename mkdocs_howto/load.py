@@ -9,7 +9,6 @@ documented.
 
 from __future__ import annotations
 
-import ast
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -20,6 +19,7 @@ from pathlib import Path
 import griffe
 
 from mkdocs_howto.errors import LoadError, Problem, display_path
+from mkdocs_howto.guards import type_checking_only, under_main_guard
 from mkdocs_howto.sources import Failure, SourceLoader, explain, shown
 
 logger = logging.getLogger(__name__)
@@ -525,121 +525,6 @@ class _Selector:
             for other_path, other in places:
                 if other_path != path:  # another module, or another name in the same one
                     other.reexports.append((other_path.rsplit(".", 1)[-1], documented))
-
-
-# `if __name__ == "__main__":`, also as one clause of a longer condition
-# (`if sys.platform != "win32" and __name__ == "__main__":`).
-_MAIN_GUARD = re.compile(r"""^if\b.*\b__name__\s*==\s*['"]__main__['"]""")
-# `if TYPE_CHECKING:`, however `typing` was imported (`t.TYPE_CHECKING`, `typing.TYPE_CHECKING`);
-# Griffe itself only recognises the first and the last spelling.
-_TYPE_CHECKING_GUARD = re.compile(r"^if\s+(\w+\.)*TYPE_CHECKING\s*:")
-
-
-def under_main_guard(module: griffe.Module, obj: Documentable | griffe.Alias) -> bool:
-    """Demo code under `if __name__ == "__main__":` is not API, whatever its names, and its
-    imports are not import paths (they run only when the module is a script)."""
-    return _MAIN_GUARD.match(_top_level_line(module, obj)) is not None
-
-
-def type_checking_only(module: griffe.Module, obj: Documentable | griffe.Alias) -> bool:
-    """Whether `obj` is defined or imported under `if TYPE_CHECKING:`: it does not exist when
-    the module runs, so `from <module> import <name>` fails."""
-    if not obj.runtime:
-        return True
-    return _TYPE_CHECKING_GUARD.match(_top_level_line(module, obj)) is not None
-
-
-#: Modules a platform condition may test (`sys.platform`, `os.name`, `platform.system()`).
-PLATFORM_MODULES = frozenset({"sys", "os", "platform"})
-
-
-@dataclass(frozen=True)
-class Guard:
-    """The condition a module-level `if` puts on a definition, as an example can test it."""
-
-    test: str
-    """`sys.platform == "win32"`, or `hasattr(pkg.mod, "name")` when the condition itself
-    names things only the module has (`if not has_refcount_gc:`)."""
-    imports: tuple[str, ...]
-    """What `test` needs imported: `import sys`, `import pkg.mod`."""
-    written: str
-    """The condition as the module writes it, for the reader."""
-
-
-def definition_guard(module: griffe.Module, obj: Documentable) -> Guard | None:
-    """The guard on `obj` when a top-level `if` (or its `else:`) defines it, so it exists
-    only on some platforms, interpreters or set-ups; None when it is always defined."""
-    test = _enclosing_test(module, obj)
-    if test is None or _TYPE_CHECKING_GUARD.match(f"if {test}:") or "__name__" in test:
-        return None
-    try:
-        names = {n.id for n in ast.walk(ast.parse(test, mode="eval")) if isinstance(n, ast.Name)}
-    except SyntaxError:
-        return None
-    modules = names & PLATFORM_MODULES
-    if modules and names - modules <= {"hasattr", "getattr"} and _stdlib_names(module, modules):
-        return Guard(test, tuple(f"import {m}" for m in sorted(modules)), test)
-    # anything else is only known to the module: ask it whether it defined the name
-    return Guard(f'hasattr({module.path}, "{obj.name}")', (f"import {module.path}",), test)
-
-
-def _stdlib_names(module: griffe.Module, names: set[str]) -> bool:
-    """`from sys import platform` makes `platform` a string: only the modules themselves."""
-    for name in names:
-        imported = module.members.get(name)
-        if not (isinstance(imported, griffe.Alias) and imported.target_path == name):
-            return False
-    return True
-
-
-def _enclosing_test(module: griffe.Module, obj: Documentable) -> str | None:
-    """The test of the top-level `if` holding `obj`; `not (test)` in its `else:` branch."""
-    lines, index = _module_lines(module), _top_level_index(module, obj)
-    if index is None:
-        return None
-    line = lines[index]
-    test = _if_test(line)
-    if test is None and re.match(r"^else\s*:", line):
-        opening = next(
-            (i for i in range(index - 1, -1, -1) if lines[i] and not lines[i][0].isspace()),
-            None,
-        )
-        test = _if_test(lines[opening]) if opening is not None else None
-        test = f"not ({test})" if test else None
-    return test
-
-
-def _if_test(line: str) -> str | None:
-    found = re.match(r"^if\s+(.+?):\s*(#.*)?$", line)
-    return found.group(1).strip() if found else None
-
-
-def _module_lines(module: griffe.Module) -> list[str]:
-    try:
-        return module.lines  # Griffe keeps them: not copied
-    except (OSError, ValueError):
-        return []
-
-
-def _top_level_index(module: griffe.Module, obj: Documentable | griffe.Alias) -> int | None:
-    """Index in the module's lines of the module-level statement holding `obj`'s definition
-    (or import)."""
-    lineno = getattr(obj, "alias_lineno", None) if isinstance(obj, griffe.Alias) else obj.lineno
-    lines = _module_lines(module)
-    if not lineno or not lines:
-        return None
-    # from the statement's own line up: a top-level definition is its own holder
-    for index in range(min(lineno, len(lines)) - 1, -1, -1):
-        line = lines[index]
-        if line and not line[0].isspace() and not line.startswith(("#", ")", "]", "}")):
-            return index
-    return None
-
-
-def _top_level_line(module: griffe.Module, obj: Documentable | griffe.Alias) -> str:
-    """The module-level statement line that holds `obj`'s definition (or import)."""
-    index = _top_level_index(module, obj)
-    return "" if index is None else _module_lines(module)[index]
 
 
 def _redundant_alias(module: griffe.Module, alias: griffe.Alias, name: str) -> bool:

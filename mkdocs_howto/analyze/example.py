@@ -22,7 +22,7 @@ from typing import Literal
 
 from mkdocs_howto.analyze.code import FunctionShape
 from mkdocs_howto.facts import Param
-from mkdocs_howto.load import Guard
+from mkdocs_howto.guards import Guard
 
 Binding = Literal["instance", "class", "static", "property", "attribute"]
 Context = Literal["with", "async with"]

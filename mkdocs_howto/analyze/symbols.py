@@ -22,7 +22,7 @@ import griffe
 
 from mkdocs_howto.analyze.code import function_shape, load_memo, parse_object
 from mkdocs_howto.facts import Param
-from mkdocs_howto.load import type_checking_only, under_main_guard
+from mkdocs_howto.guards import type_checking_only, under_main_guard
 
 Kind = Literal["module", "class", "function", "attribute", "external"]
 Binding = Literal["instance", "class", "static", "property"]

@@ -40,7 +40,7 @@ from mkdocs_howto.analyze.symbols import (
     unknown_constructor,
 )
 from mkdocs_howto.facts import Param
-from mkdocs_howto.load import definition_guard, type_checking_only
+from mkdocs_howto.guards import definition_guard, type_checking_only
 
 _NO_SHAPE = FunctionShape(False, False, (), (), ())
 
