@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import griffe
 
+from mkdocs_howto.analyze.classes import constructor_params
 from mkdocs_howto.analyze.code import FunctionShape, function_shape, parse_object
 from mkdocs_howto.analyze.description import (
     describe,
@@ -22,10 +23,11 @@ from mkdocs_howto.analyze.description import (
     structure_of_function,
 )
 from mkdocs_howto.analyze.example import ExampleBuilder, doctest_source
+from mkdocs_howto.analyze.params import params_of
 from mkdocs_howto.analyze.phases import shape_steps
 from mkdocs_howto.analyze.sentences import join, sentence
 from mkdocs_howto.analyze.steps import StepNarrator
-from mkdocs_howto.analyze.symbols import Lookup, constructor_params, params_of
+from mkdocs_howto.analyze.symbols import Lookup
 from mkdocs_howto.analyze.targets import callable_of, class_target, hints_for
 from mkdocs_howto.analyze.usage import Snippet, UsageIndex, best_snippets
 from mkdocs_howto.analyze.verify import check_example, run_example

@@ -10,6 +10,22 @@ from dataclasses import replace
 
 import griffe
 
+from mkdocs_howto.analyze.classes import (
+    abstract_methods,
+    abstract_property,
+    ancestors,
+    base_names,
+    constructor_params,
+    enum_member,
+    is_enum,
+    is_exception,
+    is_protocol,
+    protocol_members,
+    raised_with_a_message,
+    standard_abstract,
+    typed_by_stub,
+    unknown_constructor,
+)
 from mkdocs_howto.analyze.code import FunctionShape, function_shape, parse_object
 from mkdocs_howto.analyze.decorators import decorator_role, replacing_decorator
 from mkdocs_howto.analyze.example import (
@@ -19,25 +35,8 @@ from mkdocs_howto.analyze.example import (
     Hint,
     literal,
 )
-from mkdocs_howto.analyze.symbols import (
-    Lookup,
-    abstract_methods,
-    abstract_property,
-    ancestors,
-    base_names,
-    constructor_params,
-    context_decorator,
-    enum_member,
-    is_enum,
-    is_exception,
-    is_protocol,
-    params_of,
-    protocol_members,
-    raised_with_a_message,
-    standard_abstract,
-    typed_by_stub,
-    unknown_constructor,
-)
+from mkdocs_howto.analyze.params import context_decorator, params_of
+from mkdocs_howto.analyze.symbols import Lookup
 from mkdocs_howto.facts import Param
 from mkdocs_howto.guards import definition_guard, type_checking_only
 
