@@ -177,51 +177,69 @@ class ExampleBuilder:
         self.guard = target.guard
         # `show_nodes = show_nodes(...)` would hide the class the next line may need
         var = _snake(self.name) if _snake(self.name) != self.name else f"my_{self.name}"
-        if target.enum_member is not None:
-            member = f"{self.name}.{target.enum_member}"
-            return self._assemble([f"{var} = {member}", f"print({var}.name, {var}.value)"])
-        if target.empty_enum is not None:
-            # an enumeration without members is a base: the reader's subclass adds them
-            own = f"My{self.name}"
-            stub = [f"class {own}({self.name}):", f"    FIRST = {target.empty_enum}"]
-            return self._assemble([f"print(list({own}))"], prelude=stub)
-        if target.type_only:
-            return self._annotation_only(var)
-        if target.protocol:
-            return self._protocol(var, target)
+        kinds = (
+            self._enum,
+            self._empty_enum,
+            self._type_only,
+            self._protocol,
+            self._opaque,
+            self._exception,
+        )
+        for kind in kinds:
+            code = kind(var, target)
+            if code is not None:
+                return code
+        return self._built_and_used(var, target)
+
+    def _enum(self, var: str, target: ClassTarget) -> str | None:
+        if target.enum_member is None:
+            return None
+        member = f"{self.name}.{target.enum_member}"
+        return self._assemble([f"{var} = {member}", f"print({var}.name, {var}.value)"])
+
+    def _empty_enum(self, var: str, target: ClassTarget) -> str | None:
+        """An enumeration without members is a base: the reader's subclass adds them."""
+        if target.empty_enum is None:
+            return None
+        own = f"My{self.name}"
+        stub = [f"class {own}({self.name}):", f"    FIRST = {target.empty_enum}"]
+        return self._assemble([f"print(list({own}))"], prelude=stub)
+
+    def _type_only(self, var: str, target: ClassTarget) -> str | None:
+        return self._annotation_only(var) if target.type_only else None
+
+    def _opaque(self, var: str, target: ClassTarget) -> str | None:
+        """No honest constructor call: start from one the reader's code already has."""
+        if not target.opaque or target.is_exception:
+            return None
+        self.placeholders.append(var)
+        article = "an" if self.name[:1].lower() in "aeiou" else "a"
+        typed = f"{var}: {self.name} = ...  # {article} {self.name} your code already has"
+        return self._assemble([typed, *self._on_instance(var, target)])
+
+    def _exception(self, var: str, target: ClassTarget) -> str | None:
+        if not target.is_exception:
+            return None
         params = target.init_params
-        instance = f"{self.name}({self._args(params or (), target.defaults)})"
-        if target.opaque and not target.is_exception:
-            # no honest constructor call: start from one the reader's code already has
-            self.placeholders.append(var)
-            article = "an" if self.name[:1].lower() in "aeiou" else "a"
-            typed = f"{var}: {self.name} = ...  # {article} {self.name} your code already has"
-            return self._assemble([typed, *self._on_instance(var, target)])
-        if target.is_exception:
-            if params is None and not target.raised_with_a_message:
-                # how to build one is unknown: show what readers do with it, catch it
-                self.placeholders.append("the code that may fail")
-                return self._assemble(
-                    [
-                        "try:",
-                        "    ...  # code that may fail",
-                        f"except {self.name} as error:",
-                        "    print(error)",
-                    ]
-                )
-            if params is None:
-                instance = f'{self.name}("{_words(self.name)}")'
-            raise_ = f"raise {instance}"
-            return self._assemble(
-                ["try:", f"    {raise_}", f"except {self.name} as error:", "    print(error)"]
-            )
+        if params is None and not target.raised_with_a_message:
+            # how to build one is unknown: show what readers do with it, catch it
+            self.placeholders.append("the code that may fail")
+            attempt = "...  # code that may fail"
+        elif params is None:
+            attempt = f'raise {self.name}("{_words(self.name)}")'
+        else:
+            attempt = f"raise {self.name}({self._args(params, target.defaults)})"
+        handler = [f"except {self.name} as error:", "    print(error)"]
+        return self._assemble(["try:", f"    {attempt}", *handler])
+
+    def _built_and_used(self, var: str, target: ClassTarget) -> str:
+        """Built (an abstract class through the reader's subclass), then its method called."""
         subclass: list[str] = []
         owner = self.name
         if target.implement:
-            # an abstract class cannot be built: the reader's subclass writes what is missing
             owner = f"My{self.name}"
             subclass = self._class_stub(owner, self.name, target.implement)
-            instance = f"{owner}({self._args(params or (), target.defaults)})"
+        instance = f"{owner}({self._args(target.init_params or (), target.defaults)})"
         method = target.method
         if method is not None and method.binding != "instance":
             call = f"{owner}.{method.name}({self._args(method.params, target.defaults)})"
@@ -273,8 +291,10 @@ class ExampleBuilder:
         ]
         return "\n".join(lines) + "\n"
 
-    def _protocol(self, var: str, target: ClassTarget) -> str:
+    def _protocol(self, var: str, target: ClassTarget) -> str | None:
         """Protocols are satisfied by shape: any class with their methods is one."""
+        if not target.protocol:
+            return None
         own = f"My{self.name}"
         stub = self._class_stub(own, None, target.implement)
         return self._assemble([f"{var}: {self.name} = {own}()", f"print({var})"], prelude=stub)
