@@ -9,6 +9,8 @@ time. Pure: Griffe objects in, answers out.
 from __future__ import annotations
 
 import ast
+import builtins
+import functools
 import re
 from dataclasses import dataclass
 
@@ -57,20 +59,32 @@ class Guard:
 
 
 def definition_guard(module: griffe.Module, obj: Documentable) -> Guard | None:
-    """The guard on `obj` when a top-level `if` (or its `else:`) defines it, so it exists
+    """The guard on `obj` when a top-level `if` / `elif` / `else` defines it, so it exists
     only on some platforms, interpreters or set-ups; None when it is always defined."""
     test = _enclosing_test(module, obj)
     if test is None or _TYPE_CHECKING_GUARD.match(f"if {test}:") or "__name__" in test:
         return None
     try:
-        names = {n.id for n in ast.walk(ast.parse(test, mode="eval")) if isinstance(n, ast.Name)}
+        tree = ast.parse(test, mode="eval")
     except SyntaxError:
         return None
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     modules = names & PLATFORM_MODULES
     if modules and names - modules <= {"hasattr", "getattr"} and _stdlib_names(module, modules):
         return Guard(test, tuple(f"import {m}" for m in sorted(modules)), test)
-    # anything else is only known to the module: ask it whether it defined the name
-    return Guard(f'hasattr({module.path}, "{obj.name}")', (f"import {module.path}",), test)
+    # anything else names the module's own globals (`HAVE_C`): read them through the module
+    return Guard(_qualified(test, tree, module.path), (f"import {module.path}",), test)
+
+
+def _qualified(test: str, tree: ast.Expression, module: str) -> str:
+    """`not HAVE_C` → `not pkg.mod.HAVE_C`, edited in the text so the condition keeps its
+    quotes and spacing; builtins (`hasattr`, `len`) stay as they are."""
+    names = [
+        n for n in ast.walk(tree) if isinstance(n, ast.Name) and not hasattr(builtins, n.id)
+    ]
+    for name in sorted(names, key=lambda n: n.col_offset, reverse=True):
+        test = f"{test[: name.col_offset]}{module}.{test[name.col_offset :]}"
+    return test
 
 
 def _stdlib_names(module: griffe.Module, names: set[str]) -> bool:
@@ -83,25 +97,61 @@ def _stdlib_names(module: griffe.Module, names: set[str]) -> bool:
 
 
 def _enclosing_test(module: griffe.Module, obj: Documentable) -> str | None:
-    """The test of the top-level `if` holding `obj`; `not (test)` in its `else:` branch."""
-    lines, index = _module_lines(module), _top_level_index(module, obj)
-    if index is None:
+    """The condition under which the module-level `if` chain holding `obj` runs its branch:
+    `t1`, `not (t1) and t2` for an `elif`, `not (t1) and not (t2)` for the `else`."""
+    lineno = obj.lineno
+    if not lineno:
         return None
-    line = lines[index]
-    test = _if_test(line)
-    if test is None and re.match(r"^else\s*:", line):
-        opening = next(
-            (i for i in range(index - 1, -1, -1) if lines[i] and not lines[i][0].isspace()),
-            None,
-        )
-        test = _if_test(lines[opening]) if opening is not None else None
-        test = f"not ({test})" if test else None
-    return test
+    for first, last, chain in _if_chains(module):
+        if first <= lineno <= last:
+            for span, test in chain:
+                if span[0] <= lineno <= span[1]:
+                    return test
+            return None
+    return None
 
 
-def _if_test(line: str) -> str | None:
-    found = re.match(r"^if\s+(.+?):\s*(#.*)?$", line)
-    return found.group(1).strip() if found else None
+def _if_chains(module: griffe.Module) -> list[tuple[int, int, list[tuple[tuple[int, int], str]]]]:
+    """Each module-level `if` statement: its lines, and each branch's lines and condition.
+    Read once per module source (the result is small; the tree is not kept)."""
+    text = "\n".join(_module_lines(module))
+    return _chains_of(text) if "if" in text else []
+
+
+@functools.lru_cache(maxsize=64)
+def _chains_of(text: str) -> list[tuple[int, int, list[tuple[tuple[int, int], str]]]]:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    chains = []
+    for node in tree.body:
+        if not isinstance(node, ast.If):
+            continue
+        branches: list[tuple[tuple[int, int], str]] = []
+        earlier: list[str] = []
+        current: ast.If | None = node
+        while current is not None:
+            # as written (quotes and all), on one line: it becomes the example's `if`
+            test = " ".join((ast.get_source_segment(text, current.test) or "").split())
+            condition = " and ".join([*earlier, test]) if earlier else test
+            branches.append((_span(current.body), condition))
+            earlier.append(f"not ({test})")
+            orelse = current.orelse
+            if len(orelse) == 1 and isinstance(orelse[0], ast.If):
+                current = orelse[0]
+                continue
+            if orelse:
+                branches.append((_span(orelse), " and ".join(earlier)))
+            current = None
+        chains.append((node.lineno, node.end_lineno or node.lineno, branches))
+    return chains
+
+
+def _span(body: list[ast.stmt]) -> tuple[int, int]:
+    first = body[0]
+    start = min([first.lineno, *(d.lineno for d in getattr(first, "decorator_list", []))])
+    return start, body[-1].end_lineno or body[-1].lineno
 
 
 def _module_lines(module: griffe.Module) -> list[str]:

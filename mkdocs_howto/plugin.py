@@ -93,6 +93,8 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         # Kept for the whole process (`on_startup` makes MkDocs reuse this instance):
         self.cache = PageCache()
         self.command = "build"
+        self.may_freeze = False
+        self.froze = False
         self.hashes: dict[str, str] = {}
         """Page URI -> content hash of the last build, for `--dirty`."""
         self.last_good: GeneratedSite | None = None
@@ -109,16 +111,22 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Ask MkDocs for one instance per process: the cache survives `serve` rebuilds."""
         self.command = command
+        # a one-shot `mkdocs build` process (not `serve`, not a build inside someone else's
+        # process, such as the tests'): what generation leaves can be frozen until exit
+        self.may_freeze = command == "build"
 
     def on_shutdown(self) -> None:
         """Back to plain builds: later `load_config` calls in this process reuse the instance."""
         self.command = "build"
+        self.may_freeze = False
         self.last_good = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check options, register templates, CSS and Markdown extensions."""
         start = time.perf_counter()
-        gc.unfreeze()  # the last build's frozen objects (serve, tests): collectable again
+        if self.froze:  # our last build's objects (`serve --clean`): collectable again
+            gc.unfreeze()
+            self.froze = False
         _route_griffe_logs()
         self.site = None
         root = Path(config.config_file_path or ".").resolve().parent
@@ -196,10 +204,11 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         finally:
             if enabled:
                 gc.enable()
-        if self.command == "build":
+        if self.may_freeze:
             # What survives stays until exit: keep it out of the collections during page
             # rendering and out of the collection at interpreter exit (rich: ~0.3 s).
             gc.freeze()
+            self.froze = True
         for message in site.replayed:
             log.warning("%s", message)
         for problem in site.problems:

@@ -549,7 +549,7 @@ def test_a_platform_name_that_is_a_string_is_asked_of_the_module(package: Packag
     example = analyze(src, "pkg")["pkg.registry"].example
     # not `import platform`: here `platform` is `sys.platform`, a string
     assert example.code.startswith(
-        'import pkg\n\nif hasattr(pkg, "registry"):  # defined only when `platform == "win32"`\n'
+        'import pkg\n\nif pkg.platform == "win32":  # defined only when `platform == "win32"`\n'
     )
 
 
@@ -632,3 +632,39 @@ def test_a_nested_class_argument_is_not_imported_from_its_class(package: Package
     example = analyze(src, "pkg")["pkg.QueryContext"].example
     assert "from pkg.QueryContext" not in example.code
     assert example.verified
+
+
+def test_argument_classes_that_do_not_exist_as_written_are_not_built(package: Package) -> None:
+    src = package(
+        {
+            "pkg/__init__.py": """
+                from typing import TYPE_CHECKING
+
+                if TYPE_CHECKING:
+
+                    class Opts:
+                        def __init__(self, total: int) -> None: ...
+
+
+                def singleton(cls):
+                    return cls()
+
+
+                @singleton
+                class Registry:
+                    def __init__(self) -> None:
+                        self.items = []
+
+
+                class Settings:
+                    def __init__(self, total: int) -> None:
+                        self.total = total
+
+
+                def connect(host: str, opts: "Opts", registry: Registry, settings: Settings):
+                    return host
+                """,
+        }
+    )
+    code = analyze(src, "pkg")["pkg.connect"].example.code
+    assert 'connect(host="example.org", opts=..., registry=..., settings=Settings(total=1))' in code

@@ -224,7 +224,10 @@ def constructor_params(cls: griffe.Class) -> tuple[Param, ...] | None:
             params = params_of(init)
             if new_takes_keywords:
                 return params
-            # `__new__(cls, *args)` gets the same arguments: keywords would fail there
+            # `__new__(cls, *args)` gets the same arguments: keywords would fail there, so a
+            # required keyword-only parameter cannot be passed at all
+            if any(p.kind == "keyword-only" and p.default is None for p in params):
+                return None
             return tuple(
                 replace(p, kind="positional-only") if p.kind == "positional or keyword" else p
                 for p in params

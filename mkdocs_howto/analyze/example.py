@@ -404,6 +404,11 @@ class ExampleBuilder:
             finally:
                 self._alias_depth -= 1
         if hint is not None and hint.params is not None:
+            # hints go by short name: `pathlib.Path` is not the package's `Path`, and a
+            # second `Config` would shadow the one the example documents
+            own = f"from {self.module} import {self.name}"
+            if base != short or (hint.value == self.name and hint.import_line != own):
+                return "..."
             return self._built(hint, hint.params)
         if hint is not None:
             self.imports.add(hint.import_line)

@@ -25,7 +25,7 @@ from mkdocs_howto.analyze.classes import (
 from mkdocs_howto.analyze.code import function_shape, parse_object
 from mkdocs_howto.analyze.params import context_decorator, params_of
 from mkdocs_howto.facts import Param
-from mkdocs_howto.guards import type_checking_only, under_main_guard
+from mkdocs_howto.guards import definition_guard, type_checking_only, under_main_guard
 
 Kind = Literal["module", "class", "function", "attribute", "external"]
 Binding = Literal["instance", "class", "static", "property"]
@@ -105,13 +105,49 @@ def symbol_of(obj: griffe.Object | griffe.Alias, import_paths: Mapping[str, str]
             is_enum=is_enum(target),
             enum_member=enum_member(target),
             import_path=public,
-            buildable=params is not None and not abstract_or_special(target),
+            buildable=params is not None and _exists_as_written(target),
+            runtime=_exists_at_run_time(target),
         )
     if isinstance(target, griffe.Function):
         return _function_symbol(target, public)
     raw = getattr(target, "value", None)
     value = str(raw) if raw is not None else None
     return Symbol(target.path, "attribute", open=True, import_path=public, value=value)
+
+
+def _exists_at_run_time(cls: griffe.Class) -> bool:
+    home = cls.parent
+    return not (isinstance(home, griffe.Module) and type_checking_only(home, cls))
+
+
+def _exists_as_written(cls: griffe.Class) -> bool:
+    """Whether calling the class as its constructor reads builds one, everywhere: not
+    abstract or special, defined unconditionally, not remade by a decorator or metaclass."""
+    home = cls.parent
+    guarded = isinstance(home, griffe.Module) and definition_guard(home, cls) is not None
+    remade = any(
+        d.callable_path.rsplit(".", 1)[-1] not in _PLAIN_CLASS_DECORATORS for d in cls.decorators
+    )
+    metaclass = "metaclass" in cls.keywords
+    return not (
+        abstract_or_special(cls) or guarded or remade or metaclass or not _exists_at_run_time(cls)
+    )
+
+
+#: Class decorators that keep `Class(...)` building an instance from the constructor shown.
+_PLAIN_CLASS_DECORATORS = frozenset(
+    {
+        "dataclass",
+        "total_ordering",
+        "final",
+        "runtime_checkable",
+        "s",
+        "attrs",
+        "define",
+        "frozen",
+        "mutable",
+    }
+)
 
 
 def _function_symbol(func: griffe.Function, public: str) -> Symbol:

@@ -71,6 +71,8 @@ class _Checker(ast.NodeVisitor):
         self.lookup = lookup
         self.env: dict[str, _Ref] = {}
         self.problems: list[str] = []
+        self.type_checking = False
+        """Inside `if TYPE_CHECKING:`: imports there are for type checkers, never run."""
         self.uses = _uses(tree)
         self.bound = _bound_names(tree)
         self.awaited_names = {
@@ -80,6 +82,18 @@ class _Checker(ast.NodeVisitor):
         }
 
     # -- bindings -------------------------------------------------------------------------
+
+    def visit_If(self, node: ast.If) -> None:
+        if not ast.unparse(node.test).endswith("TYPE_CHECKING"):
+            self.generic_visit(node)
+            return
+        self.visit(node.test)
+        self.type_checking, outer = True, self.type_checking
+        for statement in node.body:
+            self.visit(statement)
+        self.type_checking = outer
+        for statement in node.orelse:
+            self.visit(statement)
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -229,7 +243,7 @@ class _Checker(ast.NodeVisitor):
             symbol = self.lookup(path)
             if symbol is None:
                 return [f"imports `{path}`, which does not exist"]
-            if not symbol.runtime:
+            if not symbol.runtime and not self.type_checking:
                 return [f"imports `{path}`, which exists only under `if TYPE_CHECKING:`"]
             return []
         if top in sys.stdlib_module_names or _installed(top):
