@@ -79,9 +79,7 @@ def definition_guard(module: griffe.Module, obj: Documentable) -> Guard | None:
 def _qualified(test: str, tree: ast.Expression, module: str) -> str:
     """`not HAVE_C` → `not pkg.mod.HAVE_C`, edited in the text so the condition keeps its
     quotes and spacing; builtins (`hasattr`, `len`) stay as they are."""
-    names = [
-        n for n in ast.walk(tree) if isinstance(n, ast.Name) and not hasattr(builtins, n.id)
-    ]
+    names = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and not hasattr(builtins, n.id)]
     for name in sorted(names, key=lambda n: n.col_offset, reverse=True):
         test = f"{test[: name.col_offset]}{module}.{test[name.col_offset :]}"
     return test

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -200,6 +201,4 @@ def test_demo_site_builds_strict_with_a_page_per_public_object(demo_copy: Path) 
 def test_a_build_inside_another_process_leaves_nothing_frozen(shop: BuiltSite) -> None:
     # only a one-shot `mkdocs build` process (on_startup: build) freezes what generation
     # leaves; tests and other hosts build in-process and must keep collecting it
-    import gc
-
     assert gc.get_freeze_count() == 0
