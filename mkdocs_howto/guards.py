@@ -36,9 +36,15 @@ def under_main_guard(module: griffe.Module, obj: Documentable | griffe.Alias) ->
 def type_checking_only(module: griffe.Module, obj: Documentable | griffe.Alias) -> bool:
     """Whether `obj` is defined or imported under `if TYPE_CHECKING:`: it does not exist when
     the module runs, so `from <module> import <name>` fails."""
-    if not obj.runtime:
-        return True
-    return _TYPE_CHECKING_GUARD.match(_top_level_line(module, obj)) is not None
+    lineno = getattr(obj, "alias_lineno", None) if isinstance(obj, griffe.Alias) else obj.lineno
+    test = _branch_test(module, lineno) if lineno else None
+    if test is None:
+        # Griffe's own flag, where the module's lines cannot say; it also marks the `else:`
+        # of `if TYPE_CHECKING:` as type-checking only, so the chain decides when it can
+        return (
+            not obj.runtime and _TYPE_CHECKING_GUARD.match(_top_level_line(module, obj)) is not None
+        )
+    return _TYPE_CHECKING_GUARD.match(f"if {test}:") is not None
 
 
 #: Modules a platform condition may test (`sys.platform`, `os.name`, `platform.system()`).
@@ -62,7 +68,7 @@ def definition_guard(module: griffe.Module, obj: Documentable) -> Guard | None:
     """The guard on `obj` when a top-level `if` / `elif` / `else` defines it, so it exists
     only on some platforms, interpreters or set-ups; None when it is always defined."""
     test = _enclosing_test(module, obj)
-    if test is None or _TYPE_CHECKING_GUARD.match(f"if {test}:") or "__name__" in test:
+    if not test or _TYPE_CHECKING_GUARD.match(f"if {test}:") or "__name__" in test:
         return None
     try:
         tree = ast.parse(test, mode="eval")
@@ -95,11 +101,12 @@ def _stdlib_names(module: griffe.Module, names: set[str]) -> bool:
 
 
 def _enclosing_test(module: griffe.Module, obj: Documentable) -> str | None:
-    """The condition under which the module-level `if` chain holding `obj` runs its branch:
-    `t1`, `not (t1) and t2` for an `elif`, `not (t1) and not (t2)` for the `else`."""
-    lineno = obj.lineno
-    if not lineno:
-        return None
+    return _branch_test(module, obj.lineno) if obj.lineno else None
+
+
+def _branch_test(module: griffe.Module, lineno: int) -> str | None:
+    """The condition under which the module-level `if` chain holding line `lineno` runs its
+    branch: `t1`, `not (t1) and t2` for an `elif`, `not (t1) and not (t2)` for the `else`."""
     for first, last, chain in _if_chains(module):
         if first <= lineno <= last:
             for span, test in chain:
@@ -134,7 +141,8 @@ def _chains_of(text: str) -> list[tuple[int, int, list[tuple[tuple[int, int], st
             test = " ".join((ast.get_source_segment(text, current.test) or "").split())
             condition = " and ".join([*earlier, test]) if earlier else test
             branches.append((_span(current.body), condition))
-            earlier.append(f"not ({test})")
+            if not _TYPE_CHECKING_GUARD.match(f"if {test}:"):  # `not TYPE_CHECKING`: always
+                earlier.append(f"not ({test})")
             orelse = current.orelse
             if len(orelse) == 1 and isinstance(orelse[0], ast.If):
                 current = orelse[0]

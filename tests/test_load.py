@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import build_site, load
+from conftest import analyze, build_site, load
 from mkdocs.exceptions import Abort
 
 from mkdocs_howto.errors import LoadError
@@ -390,3 +390,20 @@ def test_type_checking_and_script_imports_are_not_import_paths(package: Package)
     assert {(o.public_path, o.import_path) for o in api.objects} == {
         ("pkg.console.Console", "pkg.console.Console")
     }
+
+
+def test_the_else_of_type_checking_is_what_runs(package: Package) -> None:
+    # pydantic's `SkipJsonSchema`: an alias for type checkers, a class at run time; Griffe
+    # marks both branches as type-checking only
+    src = package(
+        {
+            "pkg/__init__.py": (
+                "from typing import TYPE_CHECKING, Annotated\n\n"
+                "if TYPE_CHECKING:\n    Skip = Annotated[int, 'skip']\n"
+                "else:\n\n    class Skip:\n        pass\n"
+            ),
+        }
+    )
+    example = analyze(src, "pkg")["pkg.Skip"].example
+    assert example.code.startswith("from pkg import Skip\n")
+    assert example.verified
