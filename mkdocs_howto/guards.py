@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import ast
 import builtins
-import functools
 import re
+import weakref
 from dataclasses import dataclass
 
 import griffe
@@ -116,15 +116,22 @@ def _branch_test(module: griffe.Module, lineno: int) -> str | None:
     return None
 
 
-def _if_chains(module: griffe.Module) -> list[tuple[int, int, list[tuple[tuple[int, int], str]]]]:
+_Chains = list[tuple[int, int, list[tuple[tuple[int, int], str]]]]
+#: Per module object, while it lives: asked for every definition of the module.
+_CHAINS: weakref.WeakKeyDictionary[griffe.Module, _Chains] = weakref.WeakKeyDictionary()
+
+
+def _if_chains(module: griffe.Module) -> _Chains:
     """Each module-level `if` statement: its lines, and each branch's lines and condition.
-    Read once per module source (the result is small; the tree is not kept)."""
-    text = "\n".join(_module_lines(module))
-    return _chains_of(text) if "if" in text else []
+    Read once per module (the result is small; the tree is not kept)."""
+    chains = _CHAINS.get(module)
+    if chains is None:
+        text = "\n".join(_module_lines(module))
+        chains = _CHAINS[module] = _chains_of(text) if "if" in text else []
+    return chains
 
 
-@functools.lru_cache(maxsize=64)
-def _chains_of(text: str) -> list[tuple[int, int, list[tuple[tuple[int, int], str]]]]:
+def _chains_of(text: str) -> _Chains:
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
