@@ -67,6 +67,23 @@ class GeneratedSite:
 
 
 @contextmanager
+def _example_problems(howto: HowTo) -> Iterator[Problem]:
+    """Warnings about the page's example, at the object's file and line."""
+    where = howto.source.display_path if howto.source else howto.public_path
+    line = howto.source.lineno if howto.source else 1
+    for problem in howto.example.problems:
+        yield Problem(
+            where, line, f"usage example of '{howto.public_path}' failed its check: {problem}"
+        )
+    for problem in howto.example.docstring_problems:
+        yield Problem(
+            where,
+            line,
+            f"docstring example of '{howto.public_path}' is not shown, it does not parse: "
+            f"{problem}",
+        )
+
+
 def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     start = time.perf_counter()
     try:
@@ -115,24 +132,7 @@ def generate_site(
         howtos[item.public_path] = page.howto
     problems = list(api.problems)
     lint = lint_docstrings(api, options.vague_terms) if options.lint_docstrings else []
-    problems += [
-        Problem(
-            h.source.display_path if h.source else h.public_path,
-            h.source.lineno if h.source else 1,
-            f"usage example of '{h.public_path}' failed its check: {problem}",
-        )
-        for h in howtos.values()
-        for problem in h.example.problems
-    ]
-    problems += [
-        Problem(
-            h.source.display_path if h.source else h.public_path,
-            h.source.lineno if h.source else 1,
-            f"docstring example of '{h.public_path}' is not shown, it does not parse: {problem}",
-        )
-        for h in howtos.values()
-        for problem in h.example.docstring_problems
-    ]
+    problems += [problem for howto in howtos.values() for problem in _example_problems(howto)]
     with _timed(timings, "render"):
         for module in api.modules:
             uri = plan.index_pages[module.path]
