@@ -66,7 +66,6 @@ class GeneratedSite:
     """Objects whose page came from the cache."""
 
 
-@contextmanager
 def _example_problems(howto: HowTo) -> Iterator[Problem]:
     """Warnings about the page's example, at the object's file and line."""
     where = howto.source.display_path if howto.source else howto.public_path
@@ -84,6 +83,7 @@ def _example_problems(howto: HowTo) -> Iterator[Problem]:
         )
 
 
+@contextmanager
 def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     start = time.perf_counter()
     try:
