@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from mkdocs_howto.analyze.code import bound_names
 from mkdocs_howto.analyze.example import import_block
 from mkdocs_howto.analyze.symbols import Lookup
 
@@ -197,20 +198,10 @@ def _import_line(node: ast.Import | ast.ImportFrom, used: set[str]) -> str:
 
 
 def _free_names(module: ast.Module) -> set[str]:
-    bound: set[str] = set()
-    loaded: set[str] = set()
-    for node in ast.walk(module):
-        if isinstance(node, ast.Name):
-            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            bound.add(node.name)
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
-        elif isinstance(node, ast.alias):
-            bound.add(node.asname or node.name.split(".", 1)[0])
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            bound.add(node.name)
-    return {name for name in loaded - bound if not hasattr(builtins, name)}
+    loaded = {
+        n.id for n in ast.walk(module) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
+    return {name for name in loaded - bound_names(module) if not hasattr(builtins, name)}
 
 
 def _calls(module: ast.Module, bindings: dict[str, str]) -> Iterator[str]:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mkdocs_howto.analyze.code import bound_names
 from mkdocs_howto.analyze.symbols import Lookup, Symbol
 from mkdocs_howto.facts import Param
 
@@ -351,23 +352,8 @@ def _uses(tree: ast.AST) -> _Uses:
 
 
 def _bound_names(tree: ast.AST) -> set[str]:
-    """Every name the example binds anywhere: assignments, imports, defs, arguments…"""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-            names.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, ast.alias):
-            names.add(node.asname or node.name.split(".", 1)[0])
-        elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
-            names.add(node.name)
-        elif isinstance(node, ast.Global | ast.Nonlocal):
-            names.update(node.names)
-    names.update(("__file__", "__name__", "_"))
-    return names
+    """Every name the example binds, and the ones a script always has."""
+    return bound_names(tree) | {"__file__", "__name__", "_"}
 
 
 def run_example(
