@@ -81,6 +81,10 @@ class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     """`objects`: every object page in the sidebar; `modules`: only the modules, whose index
     pages link to their objects (faster builds for large APIs); `auto`: `objects` up to 150
     objects, `modules` above."""
+    parallel = c.Type(bool, default=True)
+    """Analyze and render the pages in a second process while MkDocs renders the ones it
+    has (`mkdocs build` and `gh-deploy` on Linux); `false`, `serve`, `--dirty` and other
+    systems do it in the MkDocs process."""
     show_source = c.Type(bool, default=True)
     """Show each object's source in a collapsible block, with line links from the steps."""
     template = c.Optional(c.File(exists=True))

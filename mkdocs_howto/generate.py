@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
@@ -92,6 +92,42 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
+@dataclass
+class PlannedSite:
+    """The loaded API and where its pages go: everything MkDocs needs before any page is read.
+
+    Its load problems and docstring lint are known here; the pages are written by
+    `write_pages`, here or in a worker process (see `background`).
+    """
+
+    api: LoadedApi
+    plan: SitePlan
+    problems: list[Problem]
+    lint: list[Problem]
+    source_dirs: list[Path]
+    timings: dict[str, float]
+
+    @property
+    def uris(self) -> list[str]:
+        """Every page `write_pages` writes, in the order it writes them."""
+        objects = (self.plan.object_pages[item.public_path] for item in self.api.objects)
+        return [*objects, *(self.plan.index_pages[module.path] for module in self.api.modules)]
+
+
+def plan_pages(options: SiteOptions) -> PlannedSite:
+    """Load the packages and place their pages: the part of a build MkDocs has to wait for."""
+    timings: dict[str, float] = {}
+    with _timed(timings, "load"):
+        api = load_api(options.load)
+        plan = plan_site(api, options.output_dir, options.nav_depth)
+    lint = lint_docstrings(api, options.vague_terms) if options.lint_docstrings else []
+    return PlannedSite(api, plan, list(api.problems), lint, api.source_dirs(), timings)
+
+
+PageSink = Callable[[str, str], None]
+"""Receives each page (URI, Markdown) as soon as it is written."""
+
+
 def generate_site(
     options: SiteOptions, renderer: Renderer | None = None, cache: PageCache | None = None
 ) -> GeneratedSite:
@@ -99,10 +135,20 @@ def generate_site(
 
     Objects found in `cache` (kept by the caller across serve rebuilds) are not re-analyzed.
     """
-    timings: dict[str, float] = {}
-    with _timed(timings, "load"):
-        api = load_api(options.load)
-        plan = plan_site(api, options.output_dir, options.nav_depth)
+    return write_pages(options, plan_pages(options), renderer, cache)
+
+
+def write_pages(
+    options: SiteOptions,
+    planned: PlannedSite,
+    renderer: Renderer | None = None,
+    cache: PageCache | None = None,
+    sink: PageSink | None = None,
+) -> GeneratedSite:
+    """Analyze and render the planned pages, in `planned.uris` order, each also given to
+    `sink` as soon as it exists."""
+    api, plan = planned.api, planned.plan
+    timings = dict(planned.timings)
     lookups = Recorder(_resolver(api), identifier(api.roots[0].modules_collection))
     analyzer = Analyzer(options.analyze, lookups)
     renderer = renderer or Renderer(options.render)
@@ -128,18 +174,24 @@ def generate_site(
         else:
             reused += 1
             replayed.extend(page.warnings)
-        pages[plan.object_pages[item.public_path]] = page.markdown
+        uri = plan.object_pages[item.public_path]
+        pages[uri] = page.markdown
+        if sink is not None:
+            sink(uri, page.markdown)
         howtos[item.public_path] = page.howto
-    problems = list(api.problems)
-    lint = lint_docstrings(api, options.vague_terms) if options.lint_docstrings else []
+    problems = list(planned.problems)
     problems += [problem for howto in howtos.values() for problem in _example_problems(howto)]
     with _timed(timings, "render"):
         for module in api.modules:
             uri = plan.index_pages[module.path]
             pages[uri] = renderer.render_index(_module_index(module, uri, plan, howtos))
+            if sink is not None:
+                sink(uri, pages[uri])
     cache.finish_build()
     forget_load()
-    site = GeneratedSite(pages, plan, problems, api.source_dirs(), timings, _stats(howtos), lint)
+    site = GeneratedSite(
+        pages, plan, problems, planned.source_dirs, timings, _stats(howtos), planned.lint
+    )
     site.reused, site.analyzed = reused, len(howtos) - reused
     site.replayed = replayed
     return site

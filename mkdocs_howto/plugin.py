@@ -6,6 +6,9 @@ import gc
 import logging
 import re
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -18,15 +21,18 @@ from mkdocs.utils import nest_paths
 from mkdocs_howto.analyze import AnalyzeOptions
 from mkdocs_howto.analyze.lint import find_vague_terms, vague_pattern
 from mkdocs_howto.analyze.usage import UsageIndex, collect_usage
+from mkdocs_howto.background import Background, PageSink, can_fork
 from mkdocs_howto.cache import PageCache, digest, files_fingerprint
 from mkdocs_howto.config import HowToConfig
-from mkdocs_howto.errors import HowToError
+from mkdocs_howto.errors import HowToError, Problem
 from mkdocs_howto.generate import (
     GeneratedSite,
+    PlannedSite,
     SiteOptions,
     fallback_site,
-    generate_site,
     package_dirs,
+    plan_pages,
+    write_pages,
 )
 from mkdocs_howto.load import LoadOptions
 from mkdocs_howto.pages import AUTO_NAV_OBJECTS, merge_nav
@@ -36,6 +42,9 @@ if TYPE_CHECKING:  # a type only: importing the server costs every build ~20 ms
     from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger(__name__)
+
+#: Commands whose process ends with the build: what it leaves in memory can stay till exit.
+ONE_SHOT_COMMANDS = ("build", "gh-deploy")
 
 #: The page template and stylesheet; MkDocs copies the theme folder's static files itself.
 THEME = Path(__file__).parent / "theme"
@@ -74,16 +83,37 @@ def _route_griffe_logs() -> None:
 
 
 class _HowToFile(File):
-    """A generated page that tells `--dirty` builds whether it changed since the last build.
+    """A generated page that tells `--dirty` builds whether it changed since the last build,
+    and whose Markdown may still be being written by the worker process (`source`).
 
     MkDocs' in-memory files always report modified (mkdocs/structure/files.py, `is_modified`),
     so `--dirty` would re-render every generated page on every rebuild.
     """
 
     changed = True
+    source: Callable[[], str] | None = None
+    """Waits for the page's Markdown; MkDocs asks for it only when it reads the page."""
 
     def is_modified(self) -> bool:
         return self.changed or not Path(self.abs_dest_path).is_file()
+
+    @property
+    def content_string(self) -> str:
+        if self.source is not None:
+            self._content, self.source = self.source(), None
+        return super().content_string
+
+    @content_string.setter
+    def content_string(self, value: str) -> None:
+        self._content, self.source, self.abs_src_path = value, None, None
+
+    @property
+    def content_bytes(self) -> bytes:
+        return self.content_string.encode()
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        self._content, self.source, self.abs_src_path = value, None, None
 
 
 class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
@@ -93,6 +123,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         # Kept for the whole process (`on_startup` makes MkDocs reuse this instance):
         self.cache = PageCache()
         self.command = "build"
+        self.dirty = False
         self.may_freeze = False
         self.froze = False
         self.hashes: dict[str, str] = {}
@@ -107,19 +138,22 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         self.site: GeneratedSite | None = None
         self.options: SiteOptions | None = None
         self.own_time = 0.0
+        self.background: Background[GeneratedSite] | None = None
+        """The worker writing this build's pages, until `on_post_build`."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Ask MkDocs for one instance per process: the cache survives `serve` rebuilds."""
-        self.command = command
+        self.command, self.dirty = command, dirty
         # a one-shot `mkdocs build` process (not `serve`, not a build inside someone else's
         # process, such as the tests'): what generation leaves can be frozen until exit
-        self.may_freeze = command == "build"
+        self.may_freeze = command in ONE_SHOT_COMMANDS
 
     def on_shutdown(self) -> None:
         """Back to plain builds: later `load_config` calls in this process reuse the instance."""
-        self.command = "build"
+        self.command, self.dirty = "build", False
         self.may_freeze = False
         self.last_good = None
+        self._stop_background()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check options, register templates, CSS and Markdown extensions."""
@@ -128,6 +162,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             gc.unfreeze()
             self.froze = False
         _route_griffe_logs()
+        self._stop_background()
         self.site = None
         root = Path(config.config_file_path or ".").resolve().parent
         custom_dir = config.theme.custom_dir
@@ -192,29 +227,27 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(50)  # before nav plugins, so they see the generated pages
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Generate the pages and their nav section."""
+        """Generate the pages (or start a worker writing them) and their nav section."""
         assert self.options is not None
         start = time.perf_counter()
-        # Griffe's tree and the ASTs are ~150k long-lived objects: collecting them again and
-        # again while they are built is wasted work (rich: 0.3 s of 1.5 s own time).
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            site = self.site = self._generate()
-        finally:
-            if enabled:
-                gc.enable()
+        with _collector_paused():
+            if self._in_background():
+                planned = self._plan()
+                self.background = Background(self._writer(planned), loggers=("mkdocs",))
+                plan, lint = planned.plan, planned.lint
+                pages: dict[str, str | None] = dict.fromkeys(planned.uris)
+            else:
+                site = self.site = self._generate()
+                plan, lint = site.plan, site.lint
+                pages = dict(site.pages)
+                _report_problems(site)
         if self.may_freeze:
             # What survives stays until exit: keep it out of the collections during page
             # rendering and out of the collection at interpreter exit (rich: ~0.3 s).
             gc.freeze()
             self.froze = True
-        for message in site.replayed:
-            log.warning("%s", message)
-        for problem in site.problems:
-            log.warning("%s", problem)
-        _report_lint(site, self.config.lint_docstrings)
-        if self.config.nav_depth == "auto" and site.plan.nav_depth == "modules":
+        _report_lint(lint, self.config.lint_docstrings)
+        if self.config.nav_depth == "auto" and plan.nav_depth == "modules":
             log.info(
                 "nav_depth auto: more than %d objects, the sidebar lists the modules (their "
                 "index pages link to every object); set nav_depth: objects to list them all",
@@ -224,21 +257,70 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         config.nav = merge_nav(
             config.nav,
             nest_paths(others),  # type: ignore[no-untyped-call]
-            site.plan.nav,
+            plan.nav,
             self.options.output_dir,
             self.config.nav_title,
         )
-        self._add_pages(files, config, site)
+        self._add_pages(files, config, pages)
         self.own_time += time.perf_counter() - start
-        _log_summary(site, self.own_time)
+        if self.background is None:
+            assert self.site is not None
+            _log_summary(self.site, self.own_time)
         return files
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Collect the worker's result: its warnings are logged before `--strict` counts."""
+        if self.background is None:
+            return
+        start = time.perf_counter()
+        background, self.background = self.background, None
+        site = self.site = background.finish()
+        if background.failure:
+            log.info(
+                "howto: the worker process stopped (%s); its pages were written here instead",
+                background.failure.strip().splitlines()[-1],
+            )
+        _report_problems(site)
+        self.own_time += time.perf_counter() - start
+        _log_summary(site, self.own_time, in_worker=background.failure is None)
+
+    def _in_background(self) -> bool:
+        """Whether a worker process writes the pages: a one-shot build (`--dirty` compares
+        every page's Markdown with the last build's, it would wait for all of them first)."""
+        one_shot = self.command in ONE_SHOT_COMMANDS and not self.dirty
+        return self.config.parallel and one_shot and can_fork()
+
+    def _plan(self) -> PlannedSite:
+        assert self.options is not None
+        try:
+            return plan_pages(self.options)
+        except HowToError as error:
+            raise PluginError(f"howto: {error}") from error
+
+    def _writer(self, planned: PlannedSite) -> Callable[[PageSink], GeneratedSite]:
+        """The worker's job: every page, sent one by one; its result comes back without them."""
+
+        def write(sink: PageSink) -> GeneratedSite:
+            assert self.options is not None
+            self._load_disk_cache()
+            site = write_pages(self.options, planned, self.renderer, self.cache, sink)
+            self._save_disk_cache()
+            site.pages = {}
+            return site
+
+        return write
+
+    def _stop_background(self) -> None:
+        if self.background is not None:
+            self.background.stop()
+            self.background = None
 
     def _generate(self) -> GeneratedSite:
         """The pages; under `serve`, a load error shows the last good pages instead of 404s."""
         assert self.options is not None
         self._load_disk_cache()
         try:
-            site = generate_site(self.options, self.renderer, self.cache)
+            site = write_pages(self.options, plan_pages(self.options), self.renderer, self.cache)
         except HowToError as error:
             if self.command != "serve":
                 raise PluginError(f"howto: {error}") from error
@@ -246,18 +328,21 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             shown = "the last good pages" if self.last_good else "a page explaining the error"
             log.warning("howto: %s (serving %s until it is fixed)", error, shown)
             return fallback_site(self.options, error, self.last_good)
-        if self.cache_dir is not None and self.cache.changed:
-            try:
-                self.cache.save(self.cache_dir)
-            except OSError as error:  # read-only, full, or a file where the folder should be
-                log.warning(
-                    "howto: the cache could not be written to %s (%s); the site is built "
-                    "without it",
-                    self.cache_dir,
-                    error.strerror or error,
-                )
+        self._save_disk_cache()
         self.last_good = site
         return site
+
+    def _save_disk_cache(self) -> None:
+        if self.cache_dir is None or not self.cache.changed:
+            return
+        try:
+            self.cache.save(self.cache_dir)
+        except OSError as error:  # read-only, full, or a file where the folder should be
+            log.warning(
+                "howto: the cache could not be written to %s (%s); the site is built without it",
+                self.cache_dir,
+                error.strerror or error,
+            )
 
     def _load_disk_cache(self) -> None:
         if self.cache_dir is None or self.cache_loaded_from == self.cache_dir:
@@ -267,26 +352,34 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         if problem:
             log.warning("howto: %s", problem)
 
-    def _add_pages(self, files: Files, config: MkDocsConfig, site: GeneratedSite) -> None:
-        """Add the pages; each knows whether its content (or the nav around it) changed."""
+    def _add_pages(self, files: Files, config: MkDocsConfig, pages: dict[str, str | None]) -> None:
+        """Add the pages; each knows whether its content (or the nav around it) changed.
+
+        A page without content yet is being written by the worker: it is fetched when MkDocs
+        reads it, and counts as changed (such builds are never `--dirty`)."""
         # Every page shows the nav: when it (or mkdocs.yml) changes, every page is stale.
         layout = digest(repr(config.nav), files_fingerprint(_config_file(config)))
         hashes = {"": layout}
-        for uri, content in site.pages.items():
+        for uri, content in pages.items():
             if files.get_file_from_path(uri) is not None:
                 log.info("docs/%s is your own page: it replaces the generated one", uri)
                 continue
             # `generated` builds `cls(...)`, so this is a `_HowToFile`; its stub says `File`.
-            page = cast(_HowToFile, _HowToFile.generated(config, uri, content=content))
+            page = cast(_HowToFile, _HowToFile.generated(config, uri, content=content or ""))
             page.edit_uri = None
-            hashes[uri] = digest(content)
-            page.changed = layout != self.hashes.get("") or hashes[uri] != self.hashes.get(uri)
+            if content is None:
+                assert self.background is not None
+                page.source = partial(self.background.page, uri)
+            else:
+                hashes[uri] = digest(content)
+                page.changed = layout != self.hashes.get("") or hashes[uri] != self.hashes.get(uri)
             files.append(page)
         self.hashes = hashes
 
     def on_build_error(self, error: Exception) -> None:
         """Forget the last build's page hashes: its HTML may not have been written."""
         self.hashes = {}
+        self._stop_background()
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: Any
@@ -325,12 +418,32 @@ def _check_lexicon(entries: dict[str, str], terms: list[str]) -> None:
             )
 
 
-def _report_lint(site: GeneratedSite, mode: str) -> None:
-    for problem in site.lint:
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Griffe's tree and the ASTs are ~150k long-lived objects: collecting them again and
+    again while they are built is wasted work (rich: 0.3 s of 1.5 s own time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _report_problems(site: GeneratedSite) -> None:
+    for message in site.replayed:
+        log.warning("%s", message)
+    for problem in site.problems:
         log.warning("%s", problem)
-    if site.lint and mode == "strict":
+
+
+def _report_lint(lint: list[Problem], mode: str) -> None:
+    for problem in lint:
+        log.warning("%s", problem)
+    if lint and mode == "strict":
         raise PluginError(
-            f"howto: {len(site.lint)} docstrings use vague terms (lint_docstrings: strict)"
+            f"howto: {len(lint)} docstrings use vague terms (lint_docstrings: strict)"
         )
 
 
@@ -394,21 +507,22 @@ def _usage(sources: list[str], paths: list[str], root: Path) -> UsageIndex | Non
     return collect_usage([root / path for path in paths], root)
 
 
-def _log_summary(site: GeneratedSite, own_time: float) -> None:
-    """One INFO line per build (and per `serve` rebuild)."""
+def _log_summary(site: GeneratedSite, own_time: float, in_worker: bool = False) -> None:
+    """One INFO line per build (and per `serve` rebuild); `own_time` is what MkDocs waited
+    for, the worker's time (beside MkDocs' own work) is given apart."""
     stats, timings = site.stats, site.timings
     objects = sum(count for kind, count in stats.items() if not kind.startswith("example"))
     log.info(
         "%d object pages (%s) and %d index pages; examples: %d from docstrings, "
         "%d from usage, %d generated, %d verified, %d failed; %d analyzed, %d from cache, "
-        "own time %.2f s",
+        "own time %.2f s%s",
         objects,
         ", ".join(
             f"{count} {kind}"
             for kind, count in sorted(stats.items())
             if not kind.startswith("example")
         ),
-        len(site.pages) - objects,
+        len(site.plan.index_pages),
         stats["example from docstring"],
         stats["example from usage"],
         stats["example from signature"],
@@ -417,5 +531,10 @@ def _log_summary(site: GeneratedSite, own_time: float) -> None:
         site.analyzed,
         site.reused,
         own_time,
+        f" + {_worker_time(timings):.2f} s in a worker process" if in_worker else "",
     )
     log.debug("own time: %s", ", ".join(f"{k} {v:.3f}s" for k, v in timings.items()))
+
+
+def _worker_time(timings: dict[str, float]) -> float:
+    return sum(seconds for stage, seconds in timings.items() if stage != "load")

@@ -1,0 +1,218 @@
+"""Pages written by a forked worker (`background.Background`) and the plugin's use of it in
+`mkdocs build`: same pages, same warnings (counted by `--strict`), the work redone in the
+MkDocs process when the worker dies."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mkdocs_howto.background import Background, PageSink, can_fork
+from tests.conftest import Package, write_config
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="the worker runs on Linux only")
+
+PAGES = {f"p{n}.md": f"# Page {n}\n" for n in range(5)}
+
+
+def writer(
+    fail_in_child: Callable[[int], None] | None = None, pages: dict[str, str] = PAGES
+) -> tuple[Callable[[PageSink], str], int]:
+    """A job writing `pages` and returning a result; `fail_in_child(n)` runs in the child
+    before page n, to make it stop there."""
+    parent = os.getpid()
+
+    def write(sink: PageSink) -> str:
+        for n, (uri, markdown) in enumerate(pages.items()):
+            if fail_in_child is not None and os.getpid() != parent:
+                fail_in_child(n)
+            sink(uri, markdown)
+        logging.getLogger("mkdocs.plugins.test").warning("wrote %d pages in %s", n + 1, where())
+        return f"result from {where()}"
+
+    def where() -> str:
+        return "the parent" if os.getpid() == parent else "the child"
+
+    return write, parent
+
+
+def test_pages_come_from_the_child_and_its_warnings_are_logged_in_the_parent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    write, _ = writer()
+    background = Background(write, loggers=("mkdocs",))
+    assert [background.page(uri) for uri in reversed(PAGES)] == list(reversed(PAGES.values()))
+    assert background.finish() == "result from the child"
+    assert background.failure is None
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
+        ("mkdocs.plugins.test", logging.WARNING, "wrote 5 pages in the child")
+    ]
+
+
+def _exit(n: int) -> None:
+    if n == 2:
+        os._exit(3)
+
+
+def _raise(n: int) -> None:
+    if n == 2:
+        raise RuntimeError("analysis bug")
+
+
+@pytest.mark.parametrize(
+    ("fail", "failure"),
+    [(_exit, "the worker stopped (exit code 3)"), (_raise, "RuntimeError: analysis bug")],
+)
+def test_a_worker_that_stops_is_replaced_by_the_same_work_in_the_parent(
+    fail: Callable[[int], None], failure: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    write, _ = writer(fail)
+    background = Background(write, loggers=("mkdocs",))
+    assert background.page("p0.md") == PAGES["p0.md"]
+    assert background.page("p4.md") == PAGES["p4.md"]  # the child never wrote it
+    assert background.finish() == "result from the parent"
+    assert background.failure is not None
+    assert background.failure.strip().splitlines()[-1] == failure
+    assert [r.getMessage() for r in caplog.records] == ["wrote 5 pages in the parent"]
+
+
+def test_an_error_in_the_work_itself_reaches_the_caller() -> None:
+    def write(sink: PageSink) -> str:
+        raise ValueError("bad input")
+
+    background = Background(write, loggers=("mkdocs",))
+    with pytest.raises(ValueError, match="bad input"):
+        background.page("p0.md")
+
+
+def test_a_page_nobody_writes_is_a_key_error() -> None:
+    write, _ = writer()
+    background = Background(write, loggers=("mkdocs",))
+    with pytest.raises(KeyError, match="nope.md"):
+        background.page("nope.md")
+    assert background.failure is None
+
+
+def test_the_child_never_waits_for_the_parent_to_ask() -> None:
+    """The pipe is drained as pages arrive: 20 MB of pages, far beyond a pipe's buffer, are
+    all written while the parent asks for none of them."""
+    pages = {f"p{n}.md": f"{n}" * 100_000 for n in range(200)}
+    write, _ = writer(pages=pages)
+    background = Background(write, loggers=("mkdocs",))
+    background._process.join(timeout=60)
+    assert background._process.exitcode == 0
+    assert background.page("p7.md") == pages["p7.md"]
+    assert background.finish() == "result from the child"
+
+
+def test_stop_ends_the_child() -> None:
+    def write(sink: PageSink) -> str:
+        sink("first.md", "x")
+        import time
+
+        time.sleep(60)
+        return "never"
+
+    background = Background(write, loggers=("mkdocs",))
+    assert background.page("first.md") == "x"
+    background.stop()
+    assert background._process.exitcode is not None
+
+
+# ------------------------------------------------------------------ the plugin, `mkdocs build`
+
+SOURCE = {
+    "pkg/__init__.py": '"""A package."""\n',
+    "pkg/core.py": '''\
+"""Core functions."""
+
+
+def scale(value: float, factor: float = 2.0) -> float:
+    """Scale a value.
+
+    Args:
+        value: The number to scale.
+        factor: The multiplier.
+    """
+    if factor < 0:
+        raise ValueError("factor must not be negative")
+    return value * factor
+
+
+class Counter:
+    """Count events by name."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def add(self, name: str) -> int:
+        """Add one event and return its count."""
+        self.counts[name] = self.counts.get(name, 0) + 1
+        return self.counts[name]
+''',
+}
+#: Griffe warns about this docstring when the page is analyzed, in the worker.
+STALE_DOCSTRING = '''
+
+def shout(text: str) -> str:
+    """Upper-case a text.
+
+    Args:
+        volume: How loud.
+    """
+    return text.upper()
+'''
+
+
+def mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def site_root(package: Package, files: dict[str, str], **options: object) -> Path:
+    root = package(files).parent
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs" / "index.md").write_text("# Home\n")
+    write_config(root, {"packages": ["pkg"], **options})
+    return root
+
+
+def test_mkdocs_build_writes_the_same_site_with_and_without_the_worker(package: Package) -> None:
+    root = site_root(package, SOURCE)
+    parallel = mkdocs_build(root, "--strict")
+    assert parallel.returncode == 0, parallel.stderr
+    assert "s in a worker process" in parallel.stderr
+    first = tree(root / "site")
+    assert "howto/pkg/core/scale/index.html" in first
+    write_config(root, {"packages": ["pkg"], "parallel": False})
+    serial = mkdocs_build(root, "--strict")
+    assert serial.returncode == 0, serial.stderr
+    assert "in a worker process" not in serial.stderr
+    assert tree(root / "site") == first
+
+
+def test_warnings_from_the_worker_fail_a_strict_build(package: Package) -> None:
+    source = {**SOURCE, "pkg/core.py": SOURCE["pkg/core.py"] + STALE_DOCSTRING}
+    root = site_root(package, source)
+    result = mkdocs_build(root, "--strict")
+    assert result.returncode == 1
+    assert "Parameter 'volume' does not appear in the function signature" in result.stderr
+    assert "in strict mode!" in result.stdout + result.stderr
+    assert "in a worker process" in result.stderr  # it was the worker that warned
