@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -436,7 +437,7 @@ def _plugin_only(folder: Path) -> None:
 
 def _worker(row: dict[str, Any]) -> str:
     worker = row.get("worker")
-    return "" if worker is None or worker != worker else f" (+ {worker:.2f} s)"  # nan: none
+    return "" if worker is None or math.isnan(worker) else f" (+ {worker:.2f} s)"
 
 
 def ratio(a: float, b: float) -> str:

@@ -124,7 +124,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         self.cache = PageCache()
         self.command = "build"
         self.dirty = False
-        self.may_freeze = False
+        self.one_shot = False
         self.froze = False
         self.hashes: dict[str, str] = {}
         """Page URI -> content hash of the last build, for `--dirty`."""
@@ -145,13 +145,14 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         """Ask MkDocs for one instance per process: the cache survives `serve` rebuilds."""
         self.command, self.dirty = command, dirty
         # a one-shot `mkdocs build` process (not `serve`, not a build inside someone else's
-        # process, such as the tests'): what generation leaves can be frozen until exit
-        self.may_freeze = command in ONE_SHOT_COMMANDS
+        # process, such as the tests'): what generation leaves can be frozen until exit, and
+        # the process may fork a worker
+        self.one_shot = command in ONE_SHOT_COMMANDS
 
     def on_shutdown(self) -> None:
         """Back to plain builds: later `load_config` calls in this process reuse the instance."""
         self.command, self.dirty = "build", False
-        self.may_freeze = False
+        self.one_shot = False
         self.last_good = None
         self._stop_background()
 
@@ -241,7 +242,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
                 plan, lint = site.plan, site.lint
                 pages = dict(site.pages)
                 _report_problems(site)
-        if self.may_freeze:
+        if self.one_shot:
             # What survives stays until exit: keep it out of the collections during page
             # rendering and out of the collection at interpreter exit (rich: ~0.3 s).
             gc.freeze()
@@ -287,8 +288,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
     def _in_background(self) -> bool:
         """Whether a worker process writes the pages: a one-shot build (`--dirty` compares
         every page's Markdown with the last build's, it would wait for all of them first)."""
-        one_shot = self.command in ONE_SHOT_COMMANDS and not self.dirty
-        return self.config.parallel and one_shot and can_fork()
+        return self.config.parallel and self.one_shot and not self.dirty and can_fork()
 
     def _plan(self) -> PlannedSite:
         assert self.options is not None

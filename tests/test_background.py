@@ -8,13 +8,14 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from mkdocs_howto.background import Background, PageSink, can_fork
-from tests.conftest import Package, write_config
+from conftest import Package, write_config
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="the worker runs on Linux only")
 
@@ -94,7 +95,7 @@ def test_an_error_in_the_work_itself_reaches_the_caller() -> None:
 def test_a_page_nobody_writes_is_a_key_error() -> None:
     write, _ = writer()
     background = Background(write, loggers=("mkdocs",))
-    with pytest.raises(KeyError, match="nope.md"):
+    with pytest.raises(KeyError, match=r"nope\.md"):
         background.page("nope.md")
     assert background.failure is None
 
@@ -114,8 +115,6 @@ def test_the_child_never_waits_for_the_parent_to_ask() -> None:
 def test_stop_ends_the_child() -> None:
     def write(sink: PageSink) -> str:
         sink("first.md", "x")
-        import time
-
         time.sleep(60)
         return "never"
 

@@ -718,7 +718,8 @@ def tree(site: Path) -> dict[str, bytes]:
 def test_a_build_killed_while_writing_the_cache_leaves_a_usable_cache(package: Package) -> None:
     src = package(GOOD)
     root = src.parent
-    build_site(root, {"packages": ["pkg"], "cache_dir": ".cache"})  # writes mkdocs.yml too
+    # the MkDocs process itself writes the cache (see the next test for the worker)
+    build_site(root, {"packages": ["pkg"], "cache_dir": ".cache", "parallel": False})
     clean = tree(root / "site")
     cache = root / ".cache" / "mkdocs-howto.pickle"
     good_cache = cache.read_bytes()
@@ -732,6 +733,41 @@ def test_a_build_killed_while_writing_the_cache_leaves_a_usable_cache(package: P
     assert run_build(root, "--strict") == 0
     assert not temporary.exists()  # stale: removed by the next save
     assert tree(root / "site").keys() == clean.keys()
+
+
+KILL_WORKER_DURING_CACHE_WRITE = """
+import os, pickle, signal, sys
+parent, real_dump = os.getpid(), pickle.dump
+def dump(obj, stream, *args, **kwargs):
+    if os.getpid() == parent:
+        return real_dump(obj, stream, *args, **kwargs)
+    stream.write(pickle.dumps(obj, *args, **kwargs)[:100])  # the worker: killed mid-write
+    stream.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+pickle.dump = dump
+from mkdocs.__main__ import cli
+sys.exit(cli())
+"""
+
+
+def test_a_worker_killed_while_writing_the_cache_leaves_the_build_and_the_cache_whole(
+    package: Package,
+) -> None:
+    """`mkdocs build` writes pages (and the cache) in a worker process: when it dies, the
+    MkDocs process does the same work itself, and the site and the cache are complete."""
+    src = package(GOOD)
+    root = src.parent
+    build_site(root, {"packages": ["pkg"], "cache_dir": ".cache"})
+    cache = root / ".cache" / "mkdocs-howto.pickle"
+    old_cache = cache.read_bytes()
+    (src / "pkg" / "good.py").write_text("def fine():\n    return 2\n")
+    assert run_build(root, "--strict", script=KILL_WORKER_DURING_CACHE_WRITE) == 0
+    assert cache.read_bytes() != old_cache  # written by the MkDocs process instead
+    assert len(list((root / ".cache").glob(".howto-*.tmp"))) == 1  # the worker's leftover
+    built = tree(root / "site")
+    assert run_build(root, "--strict", "-d", "again") == 0  # a normal build: the same site
+    assert tree(root / "again") == built
+    assert '<span class="mi">2</span>' in built["howto/pkg/good/fine/index.html"].decode()
 
 
 def test_an_unwritable_cache_dir_is_a_warning_not_a_crash(
