@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
@@ -33,6 +33,7 @@ from mkdocs_howto.facts import HowTo, IndexEntry, ModuleIndex
 from mkdocs_howto.load import LoadedApi, LoadOptions, PublicModule, PublicObject, load_api
 from mkdocs_howto.pages import SitePlan, plan_site, relative_link
 from mkdocs_howto.render import Renderer, RenderOptions, do_text
+from mkdocs_howto.worker import PageSink
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class PlannedSite:
     """The loaded API and where its pages go: everything MkDocs needs before any page is read.
 
     Its load problems and docstring lint are known here; the pages are written by
-    `write_pages`, here or in a worker process (see `background`).
+    `write_pages`, here or in a worker process (see `worker`).
     """
 
     api: LoadedApi
@@ -122,10 +123,6 @@ def plan_pages(options: SiteOptions) -> PlannedSite:
         plan = plan_site(api, options.output_dir, options.nav_depth)
     lint = lint_docstrings(api, options.vague_terms) if options.lint_docstrings else []
     return PlannedSite(api, plan, list(api.problems), lint, api.source_dirs(), timings)
-
-
-PageSink = Callable[[str, str], None]
-"""Receives each page (URI, Markdown) as soon as it is written."""
 
 
 def generate_site(

@@ -21,7 +21,6 @@ from mkdocs.utils import nest_paths
 from mkdocs_howto.analyze import AnalyzeOptions
 from mkdocs_howto.analyze.lint import find_vague_terms, vague_pattern
 from mkdocs_howto.analyze.usage import UsageIndex, collect_usage
-from mkdocs_howto.background import Background, PageSink, can_fork
 from mkdocs_howto.cache import PageCache, digest, files_fingerprint
 from mkdocs_howto.config import HowToConfig
 from mkdocs_howto.errors import HowToError, Problem
@@ -35,8 +34,9 @@ from mkdocs_howto.generate import (
     write_pages,
 )
 from mkdocs_howto.load import LoadOptions
-from mkdocs_howto.pages import AUTO_NAV_OBJECTS, merge_nav
+from mkdocs_howto.pages import AUTO_NAV_OBJECTS, SitePlan, merge_nav
 from mkdocs_howto.render import Renderer, RenderOptions
+from mkdocs_howto.worker import PageSink, PageWorker, can_fork
 
 if TYPE_CHECKING:  # a type only: importing the server costs every build ~20 ms
     from mkdocs.livereload import LiveReloadServer
@@ -84,14 +84,14 @@ def _route_griffe_logs() -> None:
 
 class _HowToFile(File):
     """A generated page that tells `--dirty` builds whether it changed since the last build,
-    and whose Markdown may still be being written by the worker process (`source`).
+    and whose Markdown may still be being written by the worker (`fetch_markdown`).
 
     MkDocs' in-memory files always report modified (mkdocs/structure/files.py, `is_modified`),
     so `--dirty` would re-render every generated page on every rebuild.
     """
 
     changed = True
-    source: Callable[[], str] | None = None
+    fetch_markdown: Callable[[], str] | None = None
     """Waits for the page's Markdown; MkDocs asks for it only when it reads the page."""
 
     def is_modified(self) -> bool:
@@ -99,13 +99,13 @@ class _HowToFile(File):
 
     @property
     def content_string(self) -> str:
-        if self.source is not None:
-            self._content, self.source = self.source(), None
+        if self.fetch_markdown is not None:
+            self._content, self.fetch_markdown = self.fetch_markdown(), None
         return super().content_string
 
     @content_string.setter
     def content_string(self, value: str) -> None:
-        self._content, self.source, self.abs_src_path = value, None, None
+        self._content, self.fetch_markdown, self.abs_src_path = value, None, None
 
     @property
     def content_bytes(self) -> bytes:
@@ -113,7 +113,12 @@ class _HowToFile(File):
 
     @content_bytes.setter
     def content_bytes(self, value: bytes) -> None:
-        self._content, self.source, self.abs_src_path = value, None, None
+        self._content, self.fetch_markdown, self.abs_src_path = value, None, None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Copies (`copy.deepcopy` by other plugins) hold the Markdown, not the worker."""
+        self.content_string  # noqa: B018 (fetched)
+        return self.__dict__
 
 
 class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
@@ -138,7 +143,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         self.site: GeneratedSite | None = None
         self.options: SiteOptions | None = None
         self.own_time = 0.0
-        self.background: Background[GeneratedSite] | None = None
+        self.worker: PageWorker[GeneratedSite] | None = None
         """The worker writing this build's pages, until `on_post_build`."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -154,7 +159,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         self.command, self.dirty = "build", False
         self.one_shot = False
         self.last_good = None
-        self._stop_background()
+        self._stop_worker()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check options, register templates, CSS and Markdown extensions."""
@@ -163,7 +168,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             gc.unfreeze()
             self.froze = False
         _route_griffe_logs()
-        self._stop_background()
+        self._stop_worker()
         self.site = None
         root = Path(config.config_file_path or ".").resolve().parent
         custom_dir = config.theme.custom_dir
@@ -232,17 +237,10 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         assert self.options is not None
         start = time.perf_counter()
         with _collector_paused():
-            if self._in_background():
-                planned = self._plan()
-                self.background = Background(self._writer(planned), loggers=("mkdocs",))
-                plan, lint = planned.plan, planned.lint
-                pages: dict[str, str | None] = dict.fromkeys(planned.uris)
-            else:
-                site = self.site = self._generate()
-                plan, lint = site.plan, site.lint
-                pages = dict(site.pages)
-                _report_problems(site)
+            plan, lint, pages = self._start_worker() if self._uses_worker() else self._write_here()
         if self.one_shot:
+            if self.worker is not None:  # the tree this process released (cycles: collect)
+                gc.collect()
             # What survives stays until exit: keep it out of the collections during page
             # rendering and out of the collection at interpreter exit (rich: ~0.3 s).
             gc.freeze()
@@ -264,31 +262,57 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         )
         self._add_pages(files, config, pages)
         self.own_time += time.perf_counter() - start
-        if self.background is None:
+        if self.worker is None:
             assert self.site is not None
             _log_summary(self.site, self.own_time)
         return files
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Collect the worker's result: its warnings are logged before `--strict` counts."""
-        if self.background is None:
+        if self.worker is None:
             return
+        worker, self.worker = self.worker, None
+        try:
+            site = self.site = worker.finish()
+        except HowToError as error:
+            raise PluginError(f"howto: {error}") from error
         start = time.perf_counter()
-        background, self.background = self.background, None
-        site = self.site = background.finish()
-        if background.failure:
+        if worker.failure:
             log.info(
                 "howto: the worker process stopped (%s); its pages were written here instead",
-                background.failure.strip().splitlines()[-1],
+                worker.failure.strip().splitlines()[-1],
             )
+            log.debug("howto: the worker's failure: %s", worker.failure)
         _report_problems(site)
-        self.own_time += time.perf_counter() - start
-        _log_summary(site, self.own_time, in_worker=background.failure is None)
+        # the time MkDocs waited for pages is ours too
+        self.own_time += worker.waited + time.perf_counter() - start
+        _log_summary(site, self.own_time, in_worker=worker.failure is None)
 
-    def _in_background(self) -> bool:
+    def _uses_worker(self) -> bool:
         """Whether a worker process writes the pages: a one-shot build (`--dirty` compares
         every page's Markdown with the last build's, it would wait for all of them first)."""
         return self.config.parallel and self.one_shot and not self.dirty and can_fork()
+
+    def _start_worker(self) -> tuple[SitePlan, list[Problem], dict[str, str | None]]:
+        """Load and plan here, then fork the worker that writes the pages; this process then
+        releases the tree (the worker has its copy)."""
+        planned = self._plan()
+        job, release = self._worker_job(planned)
+        try:
+            self.worker = PageWorker(job, errors=(HowToError,), loggers=("mkdocs",))
+        except OSError as error:  # no memory or no process left for a fork
+            log.info("howto: no worker process (%s); the pages are written here", error)
+            return self._write_here(planned)
+        release()
+        return planned.plan, planned.lint, dict.fromkeys(planned.uris)
+
+    def _write_here(
+        self, planned: PlannedSite | None = None
+    ) -> tuple[SitePlan, list[Problem], dict[str, str | None]]:
+        site = self.site = self._generate(planned)
+        _report_problems(site)
+        pages: dict[str, str | None] = {**site.pages}
+        return site.plan, site.lint, pages
 
     def _plan(self) -> PlannedSite:
         assert self.options is not None
@@ -297,30 +321,44 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         except HowToError as error:
             raise PluginError(f"howto: {error}") from error
 
-    def _writer(self, planned: PlannedSite) -> Callable[[PageSink], GeneratedSite]:
-        """The worker's job: every page, sent one by one; its result comes back without them."""
+    def _worker_job(
+        self, planned: PlannedSite
+    ) -> tuple[Callable[[PageSink], GeneratedSite], Callable[[], None]]:
+        """The worker's job (every page, sent one by one; its result comes back without
+        them), and the function that releases `planned` in this process."""
+        kept = [planned]
 
         def write(sink: PageSink) -> GeneratedSite:
             assert self.options is not None
+            # here, after the worker failed, the tree was released: load it again
+            planned = kept[0] if kept else self._plan()
             self._load_disk_cache()
             site = write_pages(self.options, planned, self.renderer, self.cache, sink)
             self._save_disk_cache()
             site.pages = {}
             return site
 
-        return write
+        return write, kept.clear
 
-    def _stop_background(self) -> None:
-        if self.background is not None:
-            self.background.stop()
-            self.background = None
+    def _worker_page(self, uri: str) -> str:
+        assert self.worker is not None
+        try:
+            return self.worker.page(uri)
+        except HowToError as error:  # a user's error (a template), raised in the worker
+            raise PluginError(f"howto: {error}") from error
 
-    def _generate(self) -> GeneratedSite:
+    def _stop_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+
+    def _generate(self, planned: PlannedSite | None = None) -> GeneratedSite:
         """The pages; under `serve`, a load error shows the last good pages instead of 404s."""
         assert self.options is not None
         self._load_disk_cache()
         try:
-            site = write_pages(self.options, plan_pages(self.options), self.renderer, self.cache)
+            planned = planned or plan_pages(self.options)
+            site = write_pages(self.options, planned, self.renderer, self.cache)
         except HowToError as error:
             if self.command != "serve":
                 raise PluginError(f"howto: {error}") from error
@@ -368,8 +406,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             page = cast(_HowToFile, _HowToFile.generated(config, uri, content=content or ""))
             page.edit_uri = None
             if content is None:
-                assert self.background is not None
-                page.source = partial(self.background.page, uri)
+                page.fetch_markdown = partial(self._worker_page, uri)
             else:
                 hashes[uri] = digest(content)
                 page.changed = layout != self.hashes.get("") or hashes[uri] != self.hashes.get(uri)
@@ -379,7 +416,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
     def on_build_error(self, error: Exception) -> None:
         """Forget the last build's page hashes: its HTML may not have been written."""
         self.hashes = {}
-        self._stop_background()
+        self._stop_worker()
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: Any

@@ -1,4 +1,4 @@
-"""Pages written by a forked worker (`background.Background`) and the plugin's use of it in
+"""Pages written by a forked worker (`worker.Background`) and the plugin's use of it in
 `mkdocs build`: same pages, same warnings (counted by `--strict`), the work redone in the
 MkDocs process when the worker dies."""
 
@@ -13,11 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from mkdocs_howto.background import Background, PageSink, can_fork
 from conftest import Package, write_config
 
-pytestmark = pytest.mark.skipif(not can_fork(), reason="the worker runs on Linux only")
+from mkdocs_howto.worker import PageSink, PageWorker, can_fork
+
+#: The unit tests fork pytest's own process: only safe without other threads.
+needs_fork = pytest.mark.skipif(not can_fork(), reason="Linux and a single thread only")
+#: The build tests fork a `mkdocs build` process.
+needs_linux = pytest.mark.skipif(sys.platform != "linux", reason="the worker runs on Linux")
 
 PAGES = {f"p{n}.md": f"# Page {n}\n" for n in range(5)}
 
@@ -30,6 +33,7 @@ def writer(
     parent = os.getpid()
 
     def write(sink: PageSink) -> str:
+        logging.getLogger("mkdocs.plugins.test").warning("starting in %s", where())
         for n, (uri, markdown) in enumerate(pages.items()):
             if fail_in_child is not None and os.getpid() != parent:
                 fail_in_child(n)
@@ -43,16 +47,18 @@ def writer(
     return write, parent
 
 
+@needs_fork
 def test_pages_come_from_the_child_and_its_warnings_are_logged_in_the_parent(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     write, _ = writer()
-    background = Background(write, loggers=("mkdocs",))
-    assert [background.page(uri) for uri in reversed(PAGES)] == list(reversed(PAGES.values()))
-    assert background.finish() == "result from the child"
-    assert background.failure is None
+    worker = PageWorker(write, loggers=("mkdocs",))
+    assert [worker.page(uri) for uri in reversed(PAGES)] == list(reversed(PAGES.values()))
+    assert worker.finish() == "result from the child"
+    assert worker.failure is None
     assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
-        ("mkdocs.plugins.test", logging.WARNING, "wrote 5 pages in the child")
+        ("mkdocs.plugins.test", logging.WARNING, "starting in the child"),
+        ("mkdocs.plugins.test", logging.WARNING, "wrote 5 pages in the child"),
     ]
 
 
@@ -66,62 +72,114 @@ def _raise(n: int) -> None:
         raise RuntimeError("analysis bug")
 
 
+@needs_fork
 @pytest.mark.parametrize(
     ("fail", "failure"),
     [(_exit, "the worker stopped (exit code 3)"), (_raise, "RuntimeError: analysis bug")],
 )
+@needs_fork
 def test_a_worker_that_stops_is_replaced_by_the_same_work_in_the_parent(
     fail: Callable[[int], None], failure: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     write, _ = writer(fail)
-    background = Background(write, loggers=("mkdocs",))
-    assert background.page("p0.md") == PAGES["p0.md"]
-    assert background.page("p4.md") == PAGES["p4.md"]  # the child never wrote it
-    assert background.finish() == "result from the parent"
-    assert background.failure is not None
-    assert background.failure.strip().splitlines()[-1] == failure
-    assert [r.getMessage() for r in caplog.records] == ["wrote 5 pages in the parent"]
+    worker = PageWorker(write, loggers=("mkdocs",))
+    assert worker.page("p0.md") == PAGES["p0.md"]
+    assert worker.page("p4.md") == PAGES["p4.md"]  # the child never wrote it
+    assert worker.finish() == "result from the parent"
+    assert worker.failure is not None
+    assert worker.failure.strip().splitlines()[-1] == failure
+    # the child's records (it had started) are dropped: each message is logged once
+    assert [r.getMessage() for r in caplog.records] == [
+        "starting in the parent",
+        "wrote 5 pages in the parent",
+    ]
 
 
+@needs_fork
 def test_an_error_in_the_work_itself_reaches_the_caller() -> None:
+    """Redone here, the work fails here too, with a traceback of this process."""
+    calls = []
+
     def write(sink: PageSink) -> str:
+        calls.append(os.getpid())
         raise ValueError("bad input")
 
-    background = Background(write, loggers=("mkdocs",))
+    worker = PageWorker(write, loggers=("mkdocs",))
     with pytest.raises(ValueError, match="bad input"):
-        background.page("p0.md")
+        worker.page("p0.md")
+    assert calls == [os.getpid()]  # the child's call happened in the child's memory
 
 
+class UserError(Exception):
+    """Stands for `HowToError`: an error the user must fix, such as a broken template."""
+
+
+@needs_fork
+def test_an_expected_error_is_raised_again_without_redoing_the_work() -> None:
+    calls = []
+
+    def write(sink: PageSink) -> str:
+        calls.append(os.getpid())
+        raise UserError("template 'howto.md.jinja' failed: 'x' is undefined")
+
+    worker = PageWorker(write, errors=(UserError,), loggers=("mkdocs",))
+    with pytest.raises(UserError, match="'x' is undefined"):
+        worker.page("p0.md")
+    with pytest.raises(UserError):
+        worker.finish()
+    assert calls == []
+
+
+@needs_fork
 def test_a_page_nobody_writes_is_a_key_error() -> None:
     write, _ = writer()
-    background = Background(write, loggers=("mkdocs",))
+    worker = PageWorker(write, loggers=("mkdocs",))
     with pytest.raises(KeyError, match=r"nope\.md"):
-        background.page("nope.md")
-    assert background.failure is None
+        worker.page("nope.md")
+    assert worker.failure is None
 
 
+@needs_fork
 def test_the_child_never_waits_for_the_parent_to_ask() -> None:
     """The pipe is drained as pages arrive: 20 MB of pages, far beyond a pipe's buffer, are
     all written while the parent asks for none of them."""
     pages = {f"p{n}.md": f"{n}" * 100_000 for n in range(200)}
     write, _ = writer(pages=pages)
-    background = Background(write, loggers=("mkdocs",))
-    background._process.join(timeout=60)
-    assert background._process.exitcode == 0
-    assert background.page("p7.md") == pages["p7.md"]
-    assert background.finish() == "result from the child"
+    worker = PageWorker(write, loggers=("mkdocs",))
+    worker._process.join(timeout=60)
+    assert worker._process.exitcode == 0
+    assert worker.page("p7.md") == pages["p7.md"]
+    assert worker.finish() == "result from the child"
 
 
-def test_stop_ends_the_child() -> None:
+@needs_fork
+def test_time_spent_waiting_for_pages_is_counted() -> None:
+    """What the caller waited is the part of the work the worker did not hide."""
+
+    def write(sink: PageSink) -> str:
+        time.sleep(0.3)
+        sink("slow.md", "x")
+        return "done"
+
+    worker = PageWorker(write, loggers=("mkdocs",))
+    assert worker.page("slow.md") == "x"
+    assert worker.waited >= 0.25
+    assert worker.finish() == "done"
+
+
+@needs_fork
+def test_stop_ends_the_child_and_nothing_is_redone() -> None:
     def write(sink: PageSink) -> str:
         sink("first.md", "x")
         time.sleep(60)
         return "never"
 
-    background = Background(write, loggers=("mkdocs",))
-    assert background.page("first.md") == "x"
-    background.stop()
-    assert background._process.exitcode is not None
+    worker = PageWorker(write, loggers=("mkdocs",))
+    assert worker.page("first.md") == "x"
+    worker.stop()
+    assert worker._process.exitcode is not None
+    with pytest.raises(RuntimeError, match="stopped"):
+        worker.page("second.md")
 
 
 # ------------------------------------------------------------------ the plugin, `mkdocs build`
@@ -193,6 +251,7 @@ def site_root(package: Package, files: dict[str, str], **options: object) -> Pat
     return root
 
 
+@needs_linux
 def test_mkdocs_build_writes_the_same_site_with_and_without_the_worker(package: Package) -> None:
     root = site_root(package, SOURCE)
     parallel = mkdocs_build(root, "--strict")
@@ -207,11 +266,28 @@ def test_mkdocs_build_writes_the_same_site_with_and_without_the_worker(package: 
     assert tree(root / "site") == first
 
 
-def test_warnings_from_the_worker_fail_a_strict_build(package: Package) -> None:
+@needs_linux
+def test_warnings_from_the_worker_fail_a_strict_build_each_counted_once(package: Package) -> None:
     source = {**SOURCE, "pkg/core.py": SOURCE["pkg/core.py"] + STALE_DOCSTRING}
     root = site_root(package, source)
     result = mkdocs_build(root, "--strict")
+    output = result.stdout + result.stderr
     assert result.returncode == 1
-    assert "Parameter 'volume' does not appear in the function signature" in result.stderr
-    assert "in strict mode!" in result.stdout + result.stderr
-    assert "in a worker process" in result.stderr  # it was the worker that warned
+    assert "in a worker process" in output  # it was the worker that warned
+    assert output.count("Parameter 'volume' does not appear in the function signature") == 1
+    assert output.count("No type or annotation for parameter 'volume'") == 1
+    assert "Aborted with 2 warnings in strict mode!" in output
+
+
+@needs_linux
+def test_a_template_error_in_the_worker_stops_the_build_with_one_clear_line(
+    package: Package,
+) -> None:
+    root = site_root(package, SOURCE, template="broken.md.jinja")
+    (root / "broken.md.jinja").write_text("# {{ howto.public_path }}\n\n{{ howto.no_such_fact }}\n")
+    result = mkdocs_build(root)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "Traceback" not in output
+    assert "howto: template 'broken.md.jinja' failed:" in output
+    assert "no_such_fact" in output

@@ -1,0 +1,218 @@
+"""Pages written in a forked worker process while MkDocs reads and renders the others.
+
+MkDocs renders on one core. Once the packages are loaded and every page has its place,
+MkDocs needs a page's Markdown only when it reads that page, so a child forked at that point
+can analyze and render while the parent converts the pages it already has: on two cores the
+analysis costs the build almost nothing (bench/RESULTS.md).
+
+The child inherits the loaded tree (a fork, nothing pickled on the way in) and sends back each
+page, its log records and a final result. The records are logged by the parent once the child
+is done (MkDocs counts warnings for `--strict` in the parent). If the child stops early, the
+parent does the same work itself and logs only its own records: the pages and the warnings
+are the same either way.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar, cast
+
+Result = TypeVar("Result")
+PageSink = Callable[[str, str], None]
+"""Receives each page (URI, Markdown) as soon as it is written."""
+#: How long `stop` waits for the child to end after SIGTERM before it kills it.
+STOP_GRACE_SECONDS = 5.0
+
+
+def can_fork() -> bool:
+    """Whether forking this process is safe: Linux (elsewhere system libraries may not
+    survive a fork; macOS's Python spawns by default) and no other thread running (a fork
+    copies only the calling thread, and any lock another thread holds stays locked)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+class PageWorker(Generic[Result]):
+    """`write(sink)` running in a forked child; `page(uri)` waits for one of its pages.
+
+    Exceptions of the `errors` types raised by `write` in the child are raised again by
+    `page` and `finish` (they are the user's errors, such as a broken template); any other
+    end of the child has the parent run `write` itself.
+    """
+
+    def __init__(
+        self,
+        write: Callable[[PageSink], Result],
+        *,
+        errors: tuple[type[Exception], ...] = (),
+        loggers: tuple[str, ...] = (),
+    ) -> None:
+        """Fork the child; `loggers` are those whose handlers print or count in the parent
+        (MkDocs' `mkdocs`): in the child their records only go to the parent."""
+        self._write, self._errors = write, errors
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        for stream in (sys.stdout, sys.stderr):  # or both processes write what they hold
+            stream.flush()
+        self._process = context.Process(
+            target=_child,
+            args=(write, receiver, sender, loggers, errors),
+            name="mkdocs-howto",
+            daemon=True,
+        )
+        try:
+            self._process.start()
+        finally:  # the child has its copies; the parent sees EOF once the child's is closed
+            sender.close()
+        self._receiver = receiver
+        self._changed = threading.Condition()
+        self._pages: dict[str, str] = {}
+        self._records: list[tuple[str, int, str]] = []
+        self._outcome: tuple[str, Any] | None = None
+        """("done", result), ("raise", exception) or ("failed", why), once the child ends."""
+        self._redone: dict[str, str] | None = None
+        self._stopped = False
+        self.failure: str | None = None
+        """Why the child's work was done again here (the child's traceback), if it was."""
+        self.waited = 0.0
+        """Seconds the caller spent waiting for pages or the result (the work done here
+        after a failure included): what the worker did not hide."""
+        # Drained all the time, not only when a page is asked for: a full pipe would stop the
+        # child while MkDocs converts other pages.
+        self._reader = threading.Thread(target=self._drain, name="mkdocs-howto-pages", daemon=True)
+        self._reader.start()
+
+    def page(self, uri: str) -> str:
+        """The Markdown of `uri`, waiting for the child to write it."""
+        start = time.perf_counter()
+        try:
+            with self._changed:
+                self._changed.wait_for(lambda: uri in self._pages or self._outcome is not None)
+                if uri in self._pages:
+                    return self._pages[uri]
+            self._settle()
+            if self._redone is None:  # the child ended without writing it
+                raise KeyError(uri)
+            return self._redone[uri]
+        finally:
+            self.waited += time.perf_counter() - start
+
+    def finish(self) -> Result:
+        """The result, once the child is done and its records are logged; or the result of
+        the same work done here when the child failed."""
+        start = time.perf_counter()
+        try:
+            with self._changed:
+                self._changed.wait_for(lambda: self._outcome is not None)
+            _, value = self._settle()
+            self._close()
+            if self._redone is None:
+                for name, level, text in self._records:
+                    logging.getLogger(name).log(level, "%s", text)
+            self._records = []
+            return cast(Result, value)
+        finally:
+            self.waited += time.perf_counter() - start
+
+    def stop(self) -> None:
+        """End the child now (the build failed); nothing can be asked of it afterwards."""
+        self._stopped = True
+        if self._process.is_alive():
+            self._process.terminate()  # SIGTERM: the child's `finally` blocks run
+            self._process.join(STOP_GRACE_SECONDS)
+        if self._process.is_alive():
+            self._process.kill()
+        self._close()
+
+    def _settle(self) -> tuple[str, Any]:
+        """The child's outcome, with the work redone here if the child failed."""
+        if self._stopped:
+            raise RuntimeError("the page worker was stopped")
+        assert self._outcome is not None
+        kind, value = self._outcome
+        if kind == "raise":
+            raise value
+        if kind == "failed" and self._redone is None:
+            self.failure = value
+            self._close()
+            pages: dict[str, str] = {}
+            self._outcome = ("done", self._write(pages.__setitem__))
+            self._redone = pages
+        return self._outcome
+
+    def _close(self) -> None:
+        self._process.join()
+        self._reader.join()
+        self._receiver.close()
+
+    def _drain(self) -> None:
+        outcome: tuple[str, Any]
+        try:
+            while True:
+                message = self._receiver.recv()
+                if message[0] == "page":
+                    with self._changed:
+                        self._pages[message[1]] = message[2]
+                        self._changed.notify_all()
+                elif message[0] == "log":
+                    self._records.append(message[1:])
+                else:
+                    outcome = message
+                    break
+        except (EOFError, OSError):
+            self._process.join(STOP_GRACE_SECONDS)
+            outcome = ("failed", f"the worker stopped (exit code {self._process.exitcode})")
+        except BaseException:  # an unpicklable message, no memory: never leave page() waiting
+            outcome = ("failed", traceback.format_exc())
+        with self._changed:
+            self._outcome = self._outcome or outcome
+            self._changed.notify_all()
+
+
+class _Forward(logging.Handler):
+    """In the child: every record goes to the parent, which logs it there."""
+
+    def __init__(self, sender: Connection) -> None:
+        super().__init__()
+        self.sender = sender
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sender.send(("log", record.name, record.levelno, record.getMessage()))
+
+
+def _child(
+    write: Callable[[PageSink], Result],
+    receiver: Connection,
+    sender: Connection,
+    loggers: tuple[str, ...],
+    errors: tuple[type[Exception], ...],
+) -> None:
+    # The parent's end, or a child whose parent was killed would never see a broken pipe.
+    receiver.close()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    # Every record reaches the root logger once, and goes to the parent from there.
+    logging.getLogger().handlers = [_Forward(sender)]
+    for name in loggers:
+        logger = logging.getLogger(name)
+        logger.handlers, logger.propagate = [], True
+    try:
+        try:
+            outcome: tuple[str, Any] = ("done", write(lambda u, md: sender.send(("page", u, md))))
+        except errors as error:
+            outcome = ("raise", error)
+        sender.send(outcome)
+    except BaseException:  # the parent redoes the work and meets the same error, if any
+        sender.send(("failed", traceback.format_exc()))
+    finally:
+        sender.close()
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(1)  # unwinds `finally` blocks (temporary files, example subprocesses)
