@@ -20,7 +20,7 @@ import griffe
 
 from mkdocs_howto.errors import LoadError, Problem, display_path
 from mkdocs_howto.guards import type_checking_only, under_main_guard
-from mkdocs_howto.sources import Failure, SourceLoader, explain, shown
+from mkdocs_howto.sources import Failure, SourceLoader, explain, release_griffe_memos, shown
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +116,11 @@ def load_api(options: LoadOptions) -> LoadedApi:
         extensions=griffe.load_extensions(),
     )
     problems = [problem for name in options.packages for problem in _found_twice(loader, name)]
-    roots = [_load_package(loader, name, options.paths) for name in options.packages]
-    loader.resolve_aliases(implicit=False, external=False)
+    try:
+        roots = [_load_package(loader, name, options.paths) for name in options.packages]
+        loader.resolve_aliases(implicit=False, external=False)
+    finally:
+        release_griffe_memos()
     selector = _Selector(options, problems)
     for root in roots:
         selector.dropped.update(_dropped_modules(loader, root))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import codecs
 import re
+import sys
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,3 +196,20 @@ def shown(path: Path) -> str:
     """`path` as warnings show it, without following a symlink at the file itself."""
     folder = display_path(path.parent)
     return path.name if folder == "." else f"{folder}/{path.name}"
+
+
+def release_griffe_memos() -> None:
+    """Empty the memos Griffe keeps across loads, once a load is done.
+
+    Griffe 2.x's built-in dataclasses extension memoizes `_dataclass_parameters(class_)` with
+    `functools.cache`: the first dataclass of a load keeps that whole tree alive for the rest
+    of the process (every `serve` rebuild's tree, and the tree a `mkdocs build` hands to its
+    worker). The memo only serves the load itself. Guarded: if Griffe renames it, nothing
+    breaks, and `tests/test_performance.py` sees the tree stay alive.
+    """
+    for name in ("griffe._internal.extensions.dataclasses", "_griffe.extensions.dataclasses"):
+        module = sys.modules.get(name)  # Griffe 2.x, 1.x; imported when the extension ran
+        memo = getattr(module, "_dataclass_parameters", None)
+        cache_clear = getattr(memo, "cache_clear", None)
+        if callable(cache_clear):
+            cache_clear()
