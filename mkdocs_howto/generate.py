@@ -33,7 +33,7 @@ from mkdocs_howto.facts import HowTo, IndexEntry, ModuleIndex
 from mkdocs_howto.load import LoadedApi, LoadOptions, PublicModule, PublicObject, load_api
 from mkdocs_howto.pages import SitePlan, plan_site, relative_link
 from mkdocs_howto.render import Renderer, RenderOptions, do_text
-from mkdocs_howto.worker import PageSink
+from mkdocs_howto.worker import Send
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,16 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
+@dataclass(frozen=True)
+class Outline:
+    """What MkDocs needs before it reads any page: each page's URI (in the order they are
+    written), the nav section and the docstring lint."""
+
+    plan: SitePlan
+    uris: list[str]
+    lint: list[Problem]
+
+
 @dataclass
 class PlannedSite:
     """The loaded API and where its pages go: everything MkDocs needs before any page is read.
@@ -109,10 +119,10 @@ class PlannedSite:
     timings: dict[str, float]
 
     @property
-    def uris(self) -> list[str]:
-        """Every page `write_pages` writes, in the order it writes them."""
+    def outline(self) -> Outline:
         objects = (self.plan.object_pages[item.public_path] for item in self.api.objects)
-        return [*objects, *(self.plan.index_pages[module.path] for module in self.api.modules)]
+        indexes = (self.plan.index_pages[module.path] for module in self.api.modules)
+        return Outline(self.plan, [*objects, *indexes], self.lint)
 
 
 def plan_pages(options: SiteOptions) -> PlannedSite:
@@ -140,7 +150,7 @@ def write_pages(
     planned: PlannedSite,
     renderer: Renderer | None = None,
     cache: PageCache | None = None,
-    sink: PageSink | None = None,
+    sink: Send | None = None,
 ) -> GeneratedSite:
     """Analyze and render the planned pages, in `planned.uris` order, each also given to
     `sink` as soon as it exists."""

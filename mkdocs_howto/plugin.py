@@ -26,7 +26,7 @@ from mkdocs_howto.config import HowToConfig
 from mkdocs_howto.errors import HowToError, Problem
 from mkdocs_howto.generate import (
     GeneratedSite,
-    PlannedSite,
+    Outline,
     SiteOptions,
     fallback_site,
     package_dirs,
@@ -36,7 +36,7 @@ from mkdocs_howto.generate import (
 from mkdocs_howto.load import LoadOptions
 from mkdocs_howto.pages import AUTO_NAV_OBJECTS, SitePlan, merge_nav
 from mkdocs_howto.render import Renderer, RenderOptions
-from mkdocs_howto.worker import PageSink, PageWorker, can_fork
+from mkdocs_howto.worker import Send, Worker, can_fork
 
 if TYPE_CHECKING:  # a type only: importing the server costs every build ~20 ms
     from mkdocs.livereload import LiveReloadServer
@@ -45,6 +45,8 @@ log = get_plugin_logger(__name__)
 
 #: Commands whose process ends with the build: what it leaves in memory can stay till exit.
 ONE_SHOT_COMMANDS = ("build", "gh-deploy")
+#: What the worker sends first: the `Outline` MkDocs needs before it reads any page.
+OUTLINE = "outline"
 
 #: The page template and stylesheet; MkDocs copies the theme folder's static files itself.
 THEME = Path(__file__).parent / "theme"
@@ -143,7 +145,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         self.site: GeneratedSite | None = None
         self.options: SiteOptions | None = None
         self.own_time = 0.0
-        self.worker: PageWorker[GeneratedSite] | None = None
+        self.worker: Worker[GeneratedSite] | None = None
         """The worker writing this build's pages, until `on_post_build`."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -236,11 +238,9 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         """Generate the pages (or start a worker writing them) and their nav section."""
         assert self.options is not None
         start = time.perf_counter()
-        with _collector_paused():
+        with _collector_paused():  # the worker forked here keeps it paused
             plan, lint, pages = self._start_worker() if self._uses_worker() else self._write_here()
         if self.one_shot:
-            if self.worker is not None:  # the tree this process released (cycles: collect)
-                gc.collect()
             # What survives stays until exit: keep it out of the collections during page
             # rendering and out of the collection at interpreter exit (rich: ~0.3 s).
             gc.freeze()
@@ -261,7 +261,9 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             self.config.nav_title,
         )
         self._add_pages(files, config, pages)
-        self.own_time += time.perf_counter() - start
+        # what this event waited for the worker is counted with the rest, in on_post_build
+        waited = self.worker.waited if self.worker else 0.0
+        self.own_time += time.perf_counter() - start - waited
         if self.worker is None:
             assert self.site is not None
             _log_summary(self.site, self.own_time)
@@ -294,57 +296,39 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         return self.config.parallel and self.one_shot and not self.dirty and can_fork()
 
     def _start_worker(self) -> tuple[SitePlan, list[Problem], dict[str, str | None]]:
-        """Load and plan here, then fork the worker that writes the pages; this process then
-        releases the tree (the worker has its copy)."""
-        planned = self._plan()
-        job, release = self._worker_job(planned)
+        """Fork the worker, which loads the packages, sends the site's outline, then each
+        page: this process never holds the loaded tree."""
         try:
-            self.worker = PageWorker(job, errors=(HowToError,), loggers=("mkdocs",))
+            self.worker = Worker(self._worker_job, errors=(HowToError,), loggers=("mkdocs",))
         except OSError as error:  # no memory or no process left for a fork
             log.info("howto: no worker process (%s); the pages are written here", error)
-            return self._write_here(planned)
-        release()
-        return planned.plan, planned.lint, dict.fromkeys(planned.uris)
+            return self._write_here()
+        outline = cast(Outline, self._from_worker(OUTLINE))
+        return outline.plan, outline.lint, dict.fromkeys(outline.uris)
 
-    def _write_here(
-        self, planned: PlannedSite | None = None
-    ) -> tuple[SitePlan, list[Problem], dict[str, str | None]]:
-        site = self.site = self._generate(planned)
+    def _write_here(self) -> tuple[SitePlan, list[Problem], dict[str, str | None]]:
+        site = self.site = self._generate()
         _report_problems(site)
         pages: dict[str, str | None] = {**site.pages}
         return site.plan, site.lint, pages
 
-    def _plan(self) -> PlannedSite:
+    def _worker_job(self, send: Send) -> GeneratedSite:
+        """The worker's job (done here instead if the worker fails): the outline, then every
+        page by URI; the result comes back without the pages."""
         assert self.options is not None
-        try:
-            return plan_pages(self.options)
-        except HowToError as error:
-            raise PluginError(f"howto: {error}") from error
+        planned = plan_pages(self.options)
+        send(OUTLINE, planned.outline)
+        self._load_disk_cache()
+        site = write_pages(self.options, planned, self.renderer, self.cache, send)
+        self._save_disk_cache()
+        site.pages = {}
+        return site
 
-    def _worker_job(
-        self, planned: PlannedSite
-    ) -> tuple[Callable[[PageSink], GeneratedSite], Callable[[], None]]:
-        """The worker's job (every page, sent one by one; its result comes back without
-        them), and the function that releases `planned` in this process."""
-        kept = [planned]
-
-        def write(sink: PageSink) -> GeneratedSite:
-            assert self.options is not None
-            # here, after the worker failed, the tree was released: load it again
-            planned = kept[0] if kept else self._plan()
-            self._load_disk_cache()
-            site = write_pages(self.options, planned, self.renderer, self.cache, sink)
-            self._save_disk_cache()
-            site.pages = {}
-            return site
-
-        return write, kept.clear
-
-    def _worker_page(self, uri: str) -> str:
+    def _from_worker(self, key: str) -> Any:
         assert self.worker is not None
         try:
-            return self.worker.page(uri)
-        except HowToError as error:  # a user's error (a template), raised in the worker
+            return self.worker.get(key)
+        except HowToError as error:  # the user's error (no package, a template), raised there
             raise PluginError(f"howto: {error}") from error
 
     def _stop_worker(self) -> None:
@@ -352,13 +336,12 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             self.worker.stop()
             self.worker = None
 
-    def _generate(self, planned: PlannedSite | None = None) -> GeneratedSite:
+    def _generate(self) -> GeneratedSite:
         """The pages; under `serve`, a load error shows the last good pages instead of 404s."""
         assert self.options is not None
         self._load_disk_cache()
         try:
-            planned = planned or plan_pages(self.options)
-            site = write_pages(self.options, planned, self.renderer, self.cache)
+            site = write_pages(self.options, plan_pages(self.options), self.renderer, self.cache)
         except HowToError as error:
             if self.command != "serve":
                 raise PluginError(f"howto: {error}") from error
@@ -406,7 +389,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             page = cast(_HowToFile, _HowToFile.generated(config, uri, content=content or ""))
             page.edit_uri = None
             if content is None:
-                page.fetch_markdown = partial(self._worker_page, uri)
+                page.fetch_markdown = partial(self._from_worker, uri)
             else:
                 hashes[uri] = digest(content)
                 page.changed = layout != self.hashes.get("") or hashes[uri] != self.hashes.get(uri)

@@ -1,15 +1,16 @@
-"""Pages written in a forked worker process while MkDocs reads and renders the others.
+"""Work done in a forked worker process, its results used by the parent as they arrive.
 
-MkDocs renders on one core. Once the packages are loaded and every page has its place,
-MkDocs needs a page's Markdown only when it reads that page, so a child forked at that point
-can analyze and render while the parent converts the pages it already has: on two cores the
-analysis costs the build almost nothing (bench/RESULTS.md).
+MkDocs renders on one core, and needs a generated page's Markdown only when it reads that
+page: a child forked before the packages are loaded sends the site's outline (page places,
+nav) as soon as it has it, then each page, while the parent reads and converts the pages it
+already has. On two cores the analysis then costs the build little more than the loading
+(bench/RESULTS.md), and the loaded tree lives in the child only.
 
-The child inherits the loaded tree (a fork, nothing pickled on the way in) and sends back each
-page, its log records and a final result. The records are logged by the parent once the child
-is done (MkDocs counts warnings for `--strict` in the parent). If the child stops early, the
-parent does the same work itself and logs only its own records: the pages and the warnings
-are the same either way.
+Nothing is pickled on the way in (a fork); the child sends back named values (`send(key,
+value)`), its log records and a final result. The records are logged by the parent once the
+child is done (MkDocs counts warnings for `--strict` in the parent). If the child stops early,
+the parent does the same work itself and logs only its own records: the values and the
+warnings are the same either way.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar, cast
 
 Result = TypeVar("Result")
-PageSink = Callable[[str, str], None]
-"""Receives each page (URI, Markdown) as soon as it is written."""
+Send = Callable[[str, Any], None]
+"""Sends one named value (a page: URI, Markdown) to whoever waits for it."""
 #: How long `stop` waits for the child to end after SIGTERM before it kills it.
 STOP_GRACE_SECONDS = 5.0
 
@@ -39,31 +40,31 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-class PageWorker(Generic[Result]):
-    """`write(sink)` running in a forked child; `page(uri)` waits for one of its pages.
+class Worker(Generic[Result]):
+    """`work(send)` running in a forked child; `get(key)` waits for a value it sends.
 
-    Exceptions of the `errors` types raised by `write` in the child are raised again by
-    `page` and `finish` (they are the user's errors, such as a broken template); any other
-    end of the child has the parent run `write` itself.
+    Exceptions of the `errors` types raised by `work` in the child are raised again by
+    `get` and `finish` (they are the user's errors, such as a broken template); any other
+    end of the child has the parent run `work` itself.
     """
 
     def __init__(
         self,
-        write: Callable[[PageSink], Result],
+        work: Callable[[Send], Result],
         *,
         errors: tuple[type[Exception], ...] = (),
         loggers: tuple[str, ...] = (),
     ) -> None:
         """Fork the child; `loggers` are those whose handlers print or count in the parent
         (MkDocs' `mkdocs`): in the child their records only go to the parent."""
-        self._write, self._errors = write, errors
+        self._work, self._errors = work, errors
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
         for stream in (sys.stdout, sys.stderr):  # or both processes write what they hold
             stream.flush()
         self._process = context.Process(
             target=_child,
-            args=(write, receiver, sender, loggers, errors),
+            args=(work, receiver, sender, loggers, errors),
             name="mkdocs-howto",
             daemon=True,
         )
@@ -73,34 +74,34 @@ class PageWorker(Generic[Result]):
             sender.close()
         self._receiver = receiver
         self._changed = threading.Condition()
-        self._pages: dict[str, str] = {}
+        self._values: dict[str, Any] = {}
         self._records: list[tuple[str, int, str]] = []
         self._outcome: tuple[str, Any] | None = None
         """("done", result), ("raise", exception) or ("failed", why), once the child ends."""
-        self._redone: dict[str, str] | None = None
+        self._redone: dict[str, Any] | None = None
         self._stopped = False
         self.failure: str | None = None
         """Why the child's work was done again here (the child's traceback), if it was."""
         self.waited = 0.0
-        """Seconds the caller spent waiting for pages or the result (the work done here
+        """Seconds the caller spent waiting for values or the result (the work done here
         after a failure included): what the worker did not hide."""
-        # Drained all the time, not only when a page is asked for: a full pipe would stop the
-        # child while MkDocs converts other pages.
-        self._reader = threading.Thread(target=self._drain, name="mkdocs-howto-pages", daemon=True)
+        # Drained all the time, not only when a value is asked for: a full pipe would stop the
+        # child while MkDocs converts pages.
+        self._reader = threading.Thread(target=self._drain, name="mkdocs-howto", daemon=True)
         self._reader.start()
 
-    def page(self, uri: str) -> str:
-        """The Markdown of `uri`, waiting for the child to write it."""
+    def get(self, key: str) -> Any:
+        """The value sent as `key`, waiting for the child to send it."""
         start = time.perf_counter()
         try:
             with self._changed:
-                self._changed.wait_for(lambda: uri in self._pages or self._outcome is not None)
-                if uri in self._pages:
-                    return self._pages[uri]
+                self._changed.wait_for(lambda: key in self._values or self._outcome is not None)
+                if key in self._values:
+                    return self._values[key]
             self._settle()
-            if self._redone is None:  # the child ended without writing it
-                raise KeyError(uri)
-            return self._redone[uri]
+            if self._redone is None:  # the child ended without sending it
+                raise KeyError(key)
+            return self._redone[key]
         finally:
             self.waited += time.perf_counter() - start
 
@@ -134,7 +135,7 @@ class PageWorker(Generic[Result]):
     def _settle(self) -> tuple[str, Any]:
         """The child's outcome, with the work redone here if the child failed."""
         if self._stopped:
-            raise RuntimeError("the page worker was stopped")
+            raise RuntimeError("the worker was stopped")
         assert self._outcome is not None
         kind, value = self._outcome
         if kind == "raise":
@@ -142,9 +143,9 @@ class PageWorker(Generic[Result]):
         if kind == "failed" and self._redone is None:
             self.failure = value
             self._close()
-            pages: dict[str, str] = {}
-            self._outcome = ("done", self._write(pages.__setitem__))
-            self._redone = pages
+            values: dict[str, Any] = {}
+            self._outcome = ("done", self._work(values.__setitem__))
+            self._redone = values
         return self._outcome
 
     def _close(self) -> None:
@@ -157,9 +158,9 @@ class PageWorker(Generic[Result]):
         try:
             while True:
                 message = self._receiver.recv()
-                if message[0] == "page":
+                if message[0] == "value":
                     with self._changed:
-                        self._pages[message[1]] = message[2]
+                        self._values[message[1]] = message[2]
                         self._changed.notify_all()
                 elif message[0] == "log":
                     self._records.append(message[1:])
@@ -169,7 +170,7 @@ class PageWorker(Generic[Result]):
         except (EOFError, OSError):
             self._process.join(STOP_GRACE_SECONDS)
             outcome = ("failed", f"the worker stopped (exit code {self._process.exitcode})")
-        except BaseException:  # an unpicklable message, no memory: never leave page() waiting
+        except BaseException:  # an unpicklable message, no memory: never leave get() waiting
             outcome = ("failed", traceback.format_exc())
         with self._changed:
             self._outcome = self._outcome or outcome
@@ -188,7 +189,7 @@ class _Forward(logging.Handler):
 
 
 def _child(
-    write: Callable[[PageSink], Result],
+    work: Callable[[Send], Result],
     receiver: Connection,
     sender: Connection,
     loggers: tuple[str, ...],
@@ -204,7 +205,7 @@ def _child(
         logger.handlers, logger.propagate = [], True
     try:
         try:
-            outcome: tuple[str, Any] = ("done", write(lambda u, md: sender.send(("page", u, md))))
+            outcome: tuple[str, Any] = ("done", work(lambda k, v: sender.send(("value", k, v))))
         except errors as error:
             outcome = ("raise", error)
         sender.send(outcome)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import Package, write_config
 
-from mkdocs_howto.worker import PageSink, PageWorker, can_fork
+from mkdocs_howto.worker import Send, Worker, can_fork
 
 #: The unit tests fork pytest's own process: only safe without other threads.
 needs_fork = pytest.mark.skipif(not can_fork(), reason="Linux and a single thread only")
@@ -27,12 +27,12 @@ PAGES = {f"p{n}.md": f"# Page {n}\n" for n in range(5)}
 
 def writer(
     fail_in_child: Callable[[int], None] | None = None, pages: dict[str, str] = PAGES
-) -> tuple[Callable[[PageSink], str], int]:
+) -> tuple[Callable[[Send], str], int]:
     """A job writing `pages` and returning a result; `fail_in_child(n)` runs in the child
     before page n, to make it stop there."""
     parent = os.getpid()
 
-    def write(sink: PageSink) -> str:
+    def write(sink: Send) -> str:
         logging.getLogger("mkdocs.plugins.test").warning("starting in %s", where())
         for n, (uri, markdown) in enumerate(pages.items()):
             if fail_in_child is not None and os.getpid() != parent:
@@ -52,8 +52,8 @@ def test_pages_come_from_the_child_and_its_warnings_are_logged_in_the_parent(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     write, _ = writer()
-    worker = PageWorker(write, loggers=("mkdocs",))
-    assert [worker.page(uri) for uri in reversed(PAGES)] == list(reversed(PAGES.values()))
+    worker = Worker(write, loggers=("mkdocs",))
+    assert [worker.get(uri) for uri in reversed(PAGES)] == list(reversed(PAGES.values()))
     assert worker.finish() == "result from the child"
     assert worker.failure is None
     assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
@@ -82,9 +82,9 @@ def test_a_worker_that_stops_is_replaced_by_the_same_work_in_the_parent(
     fail: Callable[[int], None], failure: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     write, _ = writer(fail)
-    worker = PageWorker(write, loggers=("mkdocs",))
-    assert worker.page("p0.md") == PAGES["p0.md"]
-    assert worker.page("p4.md") == PAGES["p4.md"]  # the child never wrote it
+    worker = Worker(write, loggers=("mkdocs",))
+    assert worker.get("p0.md") == PAGES["p0.md"]
+    assert worker.get("p4.md") == PAGES["p4.md"]  # the child never wrote it
     assert worker.finish() == "result from the parent"
     assert worker.failure is not None
     assert worker.failure.strip().splitlines()[-1] == failure
@@ -100,13 +100,13 @@ def test_an_error_in_the_work_itself_reaches_the_caller() -> None:
     """Redone here, the work fails here too, with a traceback of this process."""
     calls = []
 
-    def write(sink: PageSink) -> str:
+    def write(sink: Send) -> str:
         calls.append(os.getpid())
         raise ValueError("bad input")
 
-    worker = PageWorker(write, loggers=("mkdocs",))
+    worker = Worker(write, loggers=("mkdocs",))
     with pytest.raises(ValueError, match="bad input"):
-        worker.page("p0.md")
+        worker.get("p0.md")
     assert calls == [os.getpid()]  # the child's call happened in the child's memory
 
 
@@ -118,13 +118,13 @@ class UserError(Exception):
 def test_an_expected_error_is_raised_again_without_redoing_the_work() -> None:
     calls = []
 
-    def write(sink: PageSink) -> str:
+    def write(sink: Send) -> str:
         calls.append(os.getpid())
         raise UserError("template 'howto.md.jinja' failed: 'x' is undefined")
 
-    worker = PageWorker(write, errors=(UserError,), loggers=("mkdocs",))
+    worker = Worker(write, errors=(UserError,), loggers=("mkdocs",))
     with pytest.raises(UserError, match="'x' is undefined"):
-        worker.page("p0.md")
+        worker.get("p0.md")
     with pytest.raises(UserError):
         worker.finish()
     assert calls == []
@@ -133,9 +133,9 @@ def test_an_expected_error_is_raised_again_without_redoing_the_work() -> None:
 @needs_fork
 def test_a_page_nobody_writes_is_a_key_error() -> None:
     write, _ = writer()
-    worker = PageWorker(write, loggers=("mkdocs",))
+    worker = Worker(write, loggers=("mkdocs",))
     with pytest.raises(KeyError, match=r"nope\.md"):
-        worker.page("nope.md")
+        worker.get("nope.md")
     assert worker.failure is None
 
 
@@ -145,10 +145,10 @@ def test_the_child_never_waits_for_the_parent_to_ask() -> None:
     all written while the parent asks for none of them."""
     pages = {f"p{n}.md": f"{n}" * 100_000 for n in range(200)}
     write, _ = writer(pages=pages)
-    worker = PageWorker(write, loggers=("mkdocs",))
+    worker = Worker(write, loggers=("mkdocs",))
     worker._process.join(timeout=60)
     assert worker._process.exitcode == 0
-    assert worker.page("p7.md") == pages["p7.md"]
+    assert worker.get("p7.md") == pages["p7.md"]
     assert worker.finish() == "result from the child"
 
 
@@ -156,30 +156,30 @@ def test_the_child_never_waits_for_the_parent_to_ask() -> None:
 def test_time_spent_waiting_for_pages_is_counted() -> None:
     """What the caller waited is the part of the work the worker did not hide."""
 
-    def write(sink: PageSink) -> str:
+    def write(sink: Send) -> str:
         time.sleep(0.3)
         sink("slow.md", "x")
         return "done"
 
-    worker = PageWorker(write, loggers=("mkdocs",))
-    assert worker.page("slow.md") == "x"
+    worker = Worker(write, loggers=("mkdocs",))
+    assert worker.get("slow.md") == "x"
     assert worker.waited >= 0.25
     assert worker.finish() == "done"
 
 
 @needs_fork
 def test_stop_ends_the_child_and_nothing_is_redone() -> None:
-    def write(sink: PageSink) -> str:
+    def write(sink: Send) -> str:
         sink("first.md", "x")
         time.sleep(60)
         return "never"
 
-    worker = PageWorker(write, loggers=("mkdocs",))
-    assert worker.page("first.md") == "x"
+    worker = Worker(write, loggers=("mkdocs",))
+    assert worker.get("first.md") == "x"
     worker.stop()
     assert worker._process.exitcode is not None
     with pytest.raises(RuntimeError, match="stopped"):
-        worker.page("second.md")
+        worker.get("second.md")
 
 
 # ------------------------------------------------------------------ the plugin, `mkdocs build`
