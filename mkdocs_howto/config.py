@@ -87,6 +87,9 @@ class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     systems do it in the MkDocs process."""
     show_source = c.Type(bool, default=True)
     """Show each object's source in a collapsible block, with line links from the steps."""
+    search_source = c.Type(bool, default=False)
+    """Index the source blocks for search too: off, they are left out of the search index
+    (most of each page's HTML; matches in code drown those in descriptions and examples)."""
     template = c.Optional(c.File(exists=True))
     """A Jinja2 Markdown template replacing the built-in `howto.md.jinja`."""
     vague_terms = c.ListOfItems(c.Type(str), default=list(DEFAULT_VAGUE_TERMS))

@@ -16,6 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
 from mkdocs_howto.analyze import AnalyzeOptions
@@ -33,6 +34,7 @@ from mkdocs_howto.generate import (
     plan_pages,
     write_pages,
 )
+from mkdocs_howto.listings import put_back, set_aside, unmark
 from mkdocs_howto.load import LoadOptions
 from mkdocs_howto.pages import AUTO_NAV_OBJECTS, SitePlan, merge_nav
 from mkdocs_howto.render import Renderer, RenderOptions
@@ -147,6 +149,8 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         self.own_time = 0.0
         self.worker: Worker[GeneratedSite] | None = None
         """The worker writing this build's pages, until `on_post_build`."""
+        self.listings: dict[str, str] = {}
+        """Page URI -> its source listing, set aside from the search index (`listings`)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Ask MkDocs for one instance per process: the cache survives `serve` rebuilds."""
@@ -172,6 +176,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         _route_griffe_logs()
         self._stop_worker()
         self.site = None
+        self.listings = {}
         root = Path(config.config_file_path or ".").resolve().parent
         custom_dir = config.theme.custom_dir
         config.theme.dirs.insert(1 if custom_dir else 0, str(THEME))
@@ -395,6 +400,26 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
                 page.changed = layout != self.hashes.get("") or hashes[uri] != self.hashes.get(uri)
             files.append(page)
         self.hashes = hashes
+
+    @event_priority(-100)  # after the other plugins' `on_page_content`: they see the listing
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Set the source listing aside: the search plugin indexes the page without it."""
+        if not isinstance(page.file, _HowToFile):
+            return html
+        if self.config.search_source:
+            return unmark(html)
+        html, listing = set_aside(html)
+        if listing is not None:
+            self.listings[page.file.src_uri] = listing
+        return html
+
+    @event_priority(100)  # before the other plugins' `on_post_page`, such as minifiers
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Put the source listing back into the finished page."""
+        listing = self.listings.pop(page.file.src_uri, None)
+        return output if listing is None else put_back(output, listing)
 
     def on_build_error(self, error: Exception) -> None:
         """Forget the last build's page hashes: its HTML may not have been written."""
