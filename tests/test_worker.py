@@ -4,17 +4,21 @@ MkDocs process when the worker dies."""
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
 from conftest import Package, write_config
 
+from mkdocs_howto.plugin import _HowToFile
 from mkdocs_howto.worker import Send, Worker, can_fork
 
 #: The unit tests fork pytest's own process: only safe without other threads.
@@ -291,3 +295,23 @@ def test_a_template_error_in_the_worker_stops_the_build_with_one_clear_line(
     assert "Traceback" not in output
     assert "howto: template 'broken.md.jinja' failed:" in output
     assert "no_such_fact" in output
+
+
+class _Pages:
+    """Stands for the plugin, whose worker holds locks: neither can be copied."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+    def markdown(self, uri: str) -> str:
+        return f"# {uri}\n"
+
+
+def test_a_copied_page_holds_its_markdown_not_the_worker(tmp_path: Path) -> None:
+    """Plugins that deep-copy files get the Markdown (the plugin's worker cannot be copied)."""
+    page = _HowToFile("howto/x.md", None, str(tmp_path / "site"), use_directory_urls=True)
+    page.content_string = ""
+    page.fetch_markdown = partial(_Pages().markdown, "X")
+    copied = copy.deepcopy(page)
+    assert copied.content_string == page.content_string == "# X\n"
+    assert copied.fetch_markdown is None
