@@ -125,11 +125,12 @@ class PlannedSite:
         return Outline(self.plan, [*objects, *indexes], self.lint)
 
 
-def plan_pages(options: SiteOptions) -> PlannedSite:
-    """Load the packages and place their pages: the part of a build MkDocs has to wait for."""
+def plan_pages(options: SiteOptions, *, keep_trees: bool = True) -> PlannedSite:
+    """Load the packages and place their pages: the part of a build MkDocs has to wait for
+    (`keep_trees`: see `sources.SourceLoader`)."""
     timings: dict[str, float] = {}
     with _timed(timings, "load"):
-        api = load_api(options.load)
+        api = load_api(options.load, keep_trees=keep_trees)
         plan = plan_site(api, options.output_dir, options.nav_depth)
     lint = lint_docstrings(api, options.vague_terms) if options.lint_docstrings else []
     return PlannedSite(api, plan, list(api.problems), lint, api.source_dirs(), timings)
@@ -152,64 +153,82 @@ def write_pages(
     cache: PageCache | None = None,
     sink: Send | None = None,
 ) -> GeneratedSite:
-    """Analyze and render the planned pages, in `planned.uris` order, each also given to
-    `sink` as soon as it exists."""
+    """Analyze and render the planned pages, in `planned.uris` order.
+
+    Objects found in `cache` are not analyzed again, and the pages written go into it;
+    without one, nothing is kept. With a `sink`, each page goes there as soon as it exists
+    and is not kept either: the site comes back without pages (a worker has sent them).
+    """
     api, plan = planned.api, planned.plan
     timings = dict(planned.timings)
     lookups = Recorder(_resolver(api), identifier(api.roots[0].modules_collection))
     analyzer = Analyzer(options.analyze, lookups)
     renderer = renderer or Renderer(options.render)
-    cache = cache if cache is not None else PageCache()
-    cache.start_build()
+    if cache is not None:
+        cache.start_build()
     with _timed(timings, "cache"):
-        context = _context(options, api)
+        context = _context(options, api) if cache is not None else ""
     pages: dict[str, str] = {}
-    howtos: dict[str, HowTo] = {}
+    emit = sink or pages.__setitem__
+    listed: dict[str, _Listed] = {}
+    problems = list(planned.problems)
     reused = 0
     replayed: list[str] = []
     for item in api.objects:
         with _timed(timings, "cache"):
-            key = object_key(item, context)
-            page = cache.get(key)
+            key = object_key(item, context) if cache is not None else ""
+            page = cache.get(key) if cache is not None else None
             if page is not None and not lookups.still_valid(page):
                 page = None
         if page is None:
             lookups.take()
             page = _analyze_and_render(item, analyzer, renderer, timings)
-            page = replace(page, lookups=lookups.take())
-            cache.put(key, page)
+            looked_up = lookups.take()
+            if cache is not None:
+                cache.put(key, replace(page, lookups=looked_up))
         else:
             reused += 1
             replayed.extend(page.warnings)
-        uri = plan.object_pages[item.public_path]
-        pages[uri] = page.markdown
-        if sink is not None:
-            sink(uri, page.markdown)
-        howtos[item.public_path] = page.howto
-    problems = list(planned.problems)
-    problems += [problem for howto in howtos.values() for problem in _example_problems(howto)]
+        emit(plan.object_pages[item.public_path], page.markdown)
+        # the facts are let go: the index pages and the stats need only these
+        listed[item.public_path] = _Listed.of(page.howto)
+        problems += _example_problems(page.howto)
     with _timed(timings, "render"):
         for module in api.modules:
             uri = plan.index_pages[module.path]
-            pages[uri] = renderer.render_index(_module_index(module, uri, plan, howtos))
-            if sink is not None:
-                sink(uri, pages[uri])
-    cache.finish_build()
+            emit(uri, renderer.render_index(_module_index(module, uri, plan, listed)))
+    if cache is not None:
+        cache.finish_build()
     forget_load()
     site = GeneratedSite(
-        pages, plan, problems, planned.source_dirs, timings, _stats(howtos), planned.lint
+        pages, plan, problems, planned.source_dirs, timings, _stats(listed), planned.lint
     )
-    site.reused, site.analyzed = reused, len(howtos) - reused
+    site.reused, site.analyzed = reused, len(listed) - reused
     site.replayed = replayed
     return site
 
 
-def _stats(howtos: dict[str, HowTo]) -> Counter[str]:
+@dataclass(frozen=True)
+class _Listed:
+    """What index pages and stats need of an analyzed object."""
+
+    kind: str
+    summary: str
+    example_origin: str
+    example_verified: bool
+
+    @classmethod
+    def of(cls, howto: HowTo) -> _Listed:
+        summary = howto.description.summary.split("\n")[0]
+        return cls(howto.kind, summary, howto.example.origin, howto.example.verified)
+
+
+def _stats(listed: dict[str, _Listed]) -> Counter[str]:
     stats: Counter[str] = Counter()
-    for howto in howtos.values():
-        stats[howto.kind] += 1
-        stats[f"example from {howto.example.origin}"] += 1
-        stats["example verified" if howto.example.verified else "example failed"] += 1
+    for item in listed.values():
+        stats[item.kind] += 1
+        stats[f"example from {item.example_origin}"] += 1
+        stats["example verified" if item.example_verified else "example failed"] += 1
     return stats
 
 
@@ -277,14 +296,14 @@ class _GriffeWarnings(logging.Handler):
 
 
 def _module_index(
-    module: PublicModule, uri: str, plan: SitePlan, howtos: dict[str, HowTo]
+    module: PublicModule, uri: str, plan: SitePlan, listed: dict[str, _Listed]
 ) -> ModuleIndex:
     def entry(name: str, obj: PublicObject, reexport: bool) -> IndexEntry:
-        howto = howtos[obj.public_path]
+        item = listed[obj.public_path]
         return IndexEntry(
             name,
-            howto.kind,
-            howto.description.summary.split("\n")[0],
+            item.kind,
+            item.summary,
             relative_link(uri, plan.object_pages[obj.public_path]),
             documented_in=obj.module_path if reexport else None,
             alias_of=obj.name if reexport and name != obj.name else None,

@@ -106,14 +106,16 @@ class LoadedApi:
         return dirs
 
 
-def load_api(options: LoadOptions) -> LoadedApi:
-    """Load every package in `options` and select its public classes and functions."""
+def load_api(options: LoadOptions, *, keep_trees: bool = True) -> LoadedApi:
+    """Load every package in `options` and select its public classes and functions
+    (`keep_trees`: see `SourceLoader`)."""
     loader = SourceLoader(
         search_paths=[str(path) for path in options.paths],
         docstring_parser=_parser(options.docstring_style),
         allow_inspection=False,
         store_source=True,
         extensions=griffe.load_extensions(),
+        keep_trees=keep_trees,
     )
     problems = [problem for name in options.packages for problem in _found_twice(loader, name)]
     try:

@@ -321,12 +321,15 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         """The worker's job (done here instead if the worker fails): the outline, then every
         page by URI; the result comes back without the pages."""
         assert self.options is not None
-        planned = plan_pages(self.options)
+        # Beside MkDocs, the worker's time is hidden but its memory adds up: files are parsed
+        # again as they are analyzed instead of holding every tree of the load (rich: -20 MB).
+        planned = plan_pages(self.options, keep_trees=False)
         send(OUTLINE, planned.outline)
         self._load_disk_cache()
-        site = write_pages(self.options, planned, self.renderer, self.cache, send)
+        # one build in this process: pages are kept only to be saved for the next one
+        cache = self.cache if self.cache_dir is not None else None
+        site = write_pages(self.options, planned, self.renderer, cache, send)
         self._save_disk_cache()
-        site.pages = {}
         return site
 
     def _from_worker(self, key: str) -> Any:

@@ -63,11 +63,14 @@ class _KeepTrees(griffe.Extension):
 class SourceLoader(griffe.GriffeLoader):
     """A Griffe loader that reads files as Python does and records why a file failed."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, keep_trees: bool = True, **kwargs: object) -> None:
+        """`keep_trees`: keep each file's syntax tree for the analysis (`PARSED_TREES`),
+        which then parses no file again, at the cost of holding every tree at once."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.failures: dict[Path, Failure] = {}
-        trees = PARSED_TREES.setdefault(self.lines_collection, {})
-        self.extensions.add(_KeepTrees(trees))
+        if keep_trees:
+            trees = PARSED_TREES.setdefault(self.lines_collection, {})
+            self.extensions.add(_KeepTrees(trees))
 
     # Overrides a private method (griffe/_internal/loader.py, `GriffeLoader._visit_module`):
     # Griffe has no public hook between finding a file and parsing it. Errors raised here as
