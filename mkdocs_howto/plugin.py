@@ -149,8 +149,10 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         self.own_time = 0.0
         self.worker: Worker[GeneratedSite] | None = None
         """The worker writing this build's pages, until `on_post_build`."""
-        self.listings: dict[str, str] = {}
-        """Page URI -> its source listing, set aside from the search index (`listings`)."""
+        self.listings: dict[str, tuple[int, str]] = {}
+        """Page URI -> its source block (and key), set aside from the search index."""
+        self.set_aside = 0
+        """Source blocks set aside in this process: each page's key."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Ask MkDocs for one instance per process: the cache survives `serve` rebuilds."""
@@ -413,16 +415,27 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             return html
         if self.config.search_source:
             return unmark(html)
-        html, listing = set_aside(html)
-        if listing is not None:
-            self.listings[page.file.src_uri] = listing
+        key = self.set_aside = self.set_aside + 1
+        html, block = set_aside(html, key)
+        if block is not None:
+            self.listings[page.file.src_uri] = key, block
         return html
 
     @event_priority(100)  # before the other plugins' `on_post_page`, such as minifiers
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Put the source listing back into the finished page."""
-        listing = self.listings.pop(page.file.src_uri, None)
-        return output if listing is None else put_back(output, listing)
+        """Put the source block back into the finished page."""
+        if page.file.src_uri not in self.listings:
+            return output
+        key, block = self.listings.pop(page.file.src_uri)
+        whole = put_back(output, key, block)
+        if whole is None:
+            log.warning(
+                "howto: the source block of %s was not put back: the page template or a "
+                "plugin dropped the HTML comment marking its place (set search_source: true "
+                "to keep the block in place)",
+                page.file.src_uri,
+            )
+        return whole or output
 
     def on_build_error(self, error: Exception) -> None:
         """Forget the last build's page hashes: its HTML may not have been written."""

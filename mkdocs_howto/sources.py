@@ -83,7 +83,10 @@ class SourceLoader(griffe.GriffeLoader):
         try:
             encoding = declared_encoding(module_path)
             if encoding in ("utf-8", "utf-8-sig"):
-                return super()._visit_module(module_name, module_path, parent)
+                module = super()._visit_module(module_name, module_path, parent)
+                if self.store_source:
+                    self._number_lines_as_python(module_path, encoding)
+                return module
             return self._visit_decoded(module_name, module_path, parent, encoding)
         except (SyntaxError, UnicodeDecodeError, ValueError) as error:
             failure = explain(module_path, error)
@@ -113,7 +116,7 @@ class SourceLoader(griffe.GriffeLoader):
         """Visit a file that declares another encoding than UTF-8 (`# -*- coding: latin-1 -*-`)."""
         code = module_path.read_bytes().decode(encoding)
         if self.store_source:
-            self.lines_collection[module_path] = code.splitlines(keepends=False)
+            self.lines_collection[module_path] = python_lines(code)
         return griffe.visit(
             module_name,
             filepath=module_path,
@@ -125,6 +128,26 @@ class SourceLoader(griffe.GriffeLoader):
             lines_collection=self.lines_collection,
             modules_collection=self.modules_collection,
         )
+
+
+    def _number_lines_as_python(self, module_path: Path, encoding: str) -> None:
+        """Griffe splits a file into lines with `str.splitlines`, which also breaks at form
+        feeds and other separators (`\\f`, `\\x1c`, `\\u2028`…) where Python's parser, and
+        so every line number Griffe records, does not: each object's source would be taken
+        from the wrong lines."""
+        code = module_path.read_bytes().decode(encoding)
+        if _OTHER_LINE_BREAKS.search(code):
+            self.lines_collection[module_path] = python_lines(code)
+
+
+#: What `str.splitlines` breaks at and Python's parser does not.
+_OTHER_LINE_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def python_lines(code: str) -> list[str]:
+    """The lines of `code` as Python numbers them (`\\n`, `\\r\\n` and `\\r` end a line)."""
+    lines = re.split("\r\n|\r|\n", code)
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def declared_encoding(path: Path) -> str:

@@ -70,6 +70,9 @@ class Worker(Generic[Result]):
         )
         try:
             self._process.start()
+        except BaseException:
+            receiver.close()
+            raise
         finally:  # the child has its copies; the parent sees EOF once the child's is closed
             sender.close()
         self._receiver = receiver
@@ -112,12 +115,9 @@ class Worker(Generic[Result]):
         try:
             with self._changed:
                 self._changed.wait_for(lambda: self._outcome is not None)
-            _, value = self._settle()
             self._close()
-            if self._redone is None:
-                for name, level, text in self._records:
-                    logging.getLogger(name).log(level, "%s", text)
-            self._records = []
+            _, value = self._settle()
+            self._log_records()
             return cast(Result, value)
         finally:
             self.waited += time.perf_counter() - start
@@ -131,6 +131,7 @@ class Worker(Generic[Result]):
         if self._process.is_alive():
             self._process.kill()
         self._close()
+        self._log_records()  # what the child said before the build failed may explain it
 
     def _settle(self) -> tuple[str, Any]:
         """The child's outcome, with the work redone here if the child failed."""
@@ -139,6 +140,8 @@ class Worker(Generic[Result]):
         assert self._outcome is not None
         kind, value = self._outcome
         if kind == "raise":
+            self._close()
+            self._log_records()  # its warnings may explain the error
             raise value
         if kind == "failed" and self._redone is None:
             self.failure = value
@@ -147,6 +150,13 @@ class Worker(Generic[Result]):
             self._outcome = ("done", self._work(values.__setitem__))
             self._redone = values
         return self._outcome
+
+    def _log_records(self) -> None:
+        """Log the child's records here, once; not those of work that was done again."""
+        if self._redone is None:
+            for name, level, text in self._records:
+                logging.getLogger(name).log(level, "%s", text)
+        self._records = []
 
     def _close(self) -> None:
         self._process.join()

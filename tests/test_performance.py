@@ -4,6 +4,8 @@ per process while they do not change."""
 from __future__ import annotations
 
 import ast
+import gc
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +35,11 @@ class Client:
 
 def fetch(url: str) -> str:
     return url
+\f
+
+def after_a_form_feed(url: str) -> str:
+    \"\"\"Python counts no line at a form feed; `str.splitlines` does.\"\"\"
+    return url.strip()
 """
 
 
@@ -62,10 +69,28 @@ def test_analysis_reuses_the_trees_griffe_parsed(
 def test_pages_are_the_same_with_and_without_griffes_trees(
     package: Package, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    src = package({"pkg/__init__.py": "", "pkg/client.py": MODULE})
+    module = MODULE.replace("\f\n", "\f\n# a separator \x1c in a comment\n")
+    src = package({"pkg/__init__.py": "", "pkg/client.py": module})
     reused = generate(src, "pkg").pages
+    page = reused["howto/pkg/client/after_a_form_feed.md"]
+    assert "1. Returns `url.strip()`" in page  # its steps were found
+    assert "lines 18\u201320" in page and "    def after_a_form_feed(url: str) -> str:\n" in page
     monkeypatch.setattr("mkdocs_howto.sources._KeepTrees.on_module_node", lambda *a, **k: None)
     assert generate(src, "pkg").pages == reused
+
+
+def test_a_load_leaves_nothing_that_keeps_its_tree_alive(package: Package) -> None:
+    """Griffe's dataclasses extension memoizes per class (`release_griffe_memos`): without
+    the release, every tree loaded by a `serve` process would stay in memory."""
+    src = package(
+        {
+            "pkg/__init__.py": "from dataclasses import dataclass\n\n\n"
+            "@dataclass\nclass Point:\n    x: int = 0\n",
+        }
+    )
+    root = weakref.ref(load(src, "pkg").roots[0])
+    gc.collect()
+    assert root() is None
 
 
 def test_rebuilds_reuse_the_templates_until_a_template_file_changes(demo_copy: Path) -> None:

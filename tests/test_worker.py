@@ -119,11 +119,14 @@ class UserError(Exception):
 
 
 @needs_fork
-def test_an_expected_error_is_raised_again_without_redoing_the_work() -> None:
+def test_an_expected_error_is_raised_again_without_redoing_the_work(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     calls = []
 
     def write(sink: Send) -> str:
         calls.append(os.getpid())
+        logging.getLogger("mkdocs.plugins.test").warning("the template names 'x'")
         raise UserError("template 'howto.md.jinja' failed: 'x' is undefined")
 
     worker = Worker(write, errors=(UserError,), loggers=("mkdocs",))
@@ -132,6 +135,8 @@ def test_an_expected_error_is_raised_again_without_redoing_the_work() -> None:
     with pytest.raises(UserError):
         worker.finish()
     assert calls == []
+    # what the child logged before the error may explain it: logged here, once
+    assert [r.getMessage() for r in caplog.records] == ["the template names 'x'"]
 
 
 @needs_fork

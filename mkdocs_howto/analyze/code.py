@@ -12,7 +12,7 @@ import griffe
 
 from mkdocs_howto.analyze.sentences import unparse
 from mkdocs_howto.analyze.steps import comment_lines
-from mkdocs_howto.sources import PARSED_TREES
+from mkdocs_howto.sources import PARSED_TREES, declared_encoding
 
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
@@ -107,13 +107,18 @@ class _ParsedFiles:
 
 
 def _parse_file(collection: griffe.LinesCollection, filepath: Path) -> dict[int, Definition]:
-    """The definitions of a file not loaded by a `SourceLoader` (Griffe's own loader)."""
+    """The definitions of a file whose tree was not kept, parsed from its text as Python
+    reads it: Griffe's lines were split by `str.splitlines`, which also breaks at form feeds
+    and other separators Python's parser does not count, so joined again they shift lines."""
     try:
-        lines: list[str] | None = collection[filepath]
-    except KeyError:  # a LinesCollection has no `.get`
-        lines = None
+        text = filepath.read_bytes().decode(declared_encoding(filepath))
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):  # gone, or a bad cookie
+        try:
+            text = "\n".join(collection[filepath])
+        except KeyError:  # a LinesCollection has no `.get`
+            text = ""
     try:
-        tree = ast.parse("\n".join(lines or ()))
+        tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         return {}
     return _definitions_in(tree)
