@@ -6,17 +6,21 @@ the subjects there (Material, mkdocstrings-python, mkdocs-api-autonav, this plug
 
 a. **overhead**: a full `mkdocs build` with the plugin vs the *floor*: the same Markdown
    (taken from the plugin's own generated files) written as plain pages, same theme,
-   extensions, page template, CSS and nav, built without the plugin;
+   extensions, page template, CSS and nav, built without the plugin. The plugin is built
+   with `search_source: true` here ("plugin, indexed"), so that both search indexes hold the
+   source blocks: the ratio is the plugin's own cost;
 b. **versus mkdocstrings-python + mkdocs-api-autonav** documenting the same package with the
-   same theme: wall time and peak memory ratios (PSS of the build's process and its
-   children, sampled every 0.1 s: the plugin's worker process is counted);
-c. **scaling**: the plugin's own time (its INFO line: `own time X s`) on a generated package
-   at 1x, 2x, 4x, 8x (100 → 800 public classes and functions), and the per-object cost;
+   same theme, the plugin with its defaults: wall time and peak memory ratios (memory: the
+   PSS of the build's process and its children, sampled every 0.1 s, so the plugin's worker
+   process counts, and pages it shares with its parent count once; ~1.6 ms per sample);
+c. **scaling**: the plugin's own time on a generated package at 1x, 2x, 4x, 8x (100 → 800
+   public classes and functions), and the per-object cost, from in-process runs
+   (`parallel: false`: all of it in one process, nothing hidden by the worker);
 d. the plugin's own time by stage (its DEBUG line: `own time: load …s, analyze …s, …`);
 e. **nav strategies** for large APIs: every object listed, `navigation.indexes`, `navigation.prune`,
    `nav_depth: modules`.
 
-Builds of one subject run alternately (plugin, floor, mkdocstrings, plugin, …) and each
+Builds of one subject run alternately (plugin, indexed, floor, mkdocstrings, plugin, …) and each
 number is the median over the rounds: the machine is shared and noisy. Targets are printed,
 not asserted. Stdlib only at the top level; `--_plugin-only` runs inside the bench venv.
 
