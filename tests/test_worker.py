@@ -1,4 +1,4 @@
-"""Pages written by a forked worker (`worker.Background`) and the plugin's use of it in
+"""Work done by a forked worker (`worker.Worker`) and the plugin's use of it in
 `mkdocs build`: same pages, same warnings (counted by `--strict`), the work redone in the
 MkDocs process when the worker dies."""
 
