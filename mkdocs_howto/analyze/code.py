@@ -38,8 +38,8 @@ def parse_object(obj: griffe.Object) -> ParsedSource | None:
         return None
     if not isinstance(obj.filepath, Path):
         return _parse_object(obj)
-    objects = _FILES.of(obj.lines_collection).objects
-    key = (obj.filepath, obj.lineno, obj.endlineno)
+    objects = _FILES.of(obj.lines_collection).objects.setdefault(obj.filepath, {})
+    key = (obj.lineno, obj.endlineno)
     if key not in objects:
         objects[key] = _parse_object(obj)
     return objects[key]
@@ -76,7 +76,10 @@ class _Load:
 
     files: OrderedDict[Path, dict[int, Definition]] = field(default_factory=OrderedDict)
     """The `FILES_KEPT` files used last; one left out is parsed again when it is needed."""
-    objects: dict[tuple[Path, int, int | None], ParsedSource | None] = field(default_factory=dict)
+    objects: dict[Path, dict[tuple[int, int | None], ParsedSource | None]] = field(
+        default_factory=dict
+    )
+    """File -> (first line, last line) -> the object's parsed source, for the kept files."""
     shapes: WeakKeyDictionary[ast.AST, FunctionShape] = field(default_factory=WeakKeyDictionary)
     """Function node -> its shape, for as long as its file's tree is kept."""
     memo: dict[tuple[str, str], Any] = field(default_factory=dict)
@@ -86,8 +89,7 @@ class _Load:
         self.files[filepath] = definitions
         while len(self.files) > FILES_KEPT:
             left, _ = self.files.popitem(last=False)
-            for key in [key for key in self.objects if key[0] == left]:
-                del self.objects[key]
+            self.objects.pop(left, None)
 
 
 class _ParsedFiles:
