@@ -208,8 +208,10 @@ def do_cell(value: object) -> str:
 
 
 def do_indent(value: str, width: int = 4) -> str:
+    """Indent every line; lines end at `\\n` only, so a listing keeps Python's line numbers
+    (`str.splitlines` would also break at form feeds)."""
     pad = " " * width
-    return "\n".join(pad + line if line.strip() else "" for line in value.splitlines())
+    return "\n".join(pad + line if line.strip() else "" for line in value.split("\n"))
 
 
 @dataclass(frozen=True)

@@ -136,13 +136,17 @@ class SourceLoader(griffe.GriffeLoader):
         so every line number Griffe records, does not: each object's source would be taken
         from the wrong lines."""
         data = module_path.read_bytes()
-        if _OTHER_LINE_BREAKS_UTF8.search(data):  # rare: decode only then
-            self.lines_collection[module_path] = python_lines(data.decode(encoding))
+        # a quick look at the bytes (the last bytes of \x85, \u2028, \u2029 in UTF-8), and
+        # only then the text: decoding every file costs more than this whole check
+        if _MAYBE_OTHER_LINE_BREAKS.search(data):
+            code = data.decode(encoding)
+            if _OTHER_LINE_BREAKS.search(code):
+                self.lines_collection[module_path] = python_lines(code)
 
 
-#: What `str.splitlines` breaks at and Python's parser does not, encoded in UTF-8:
-#: \v \f \x1c \x1d \x1e, \x85, \u2028 and \u2029.
-_OTHER_LINE_BREAKS_UTF8 = re.compile(b"[\v\f\x1c\x1d\x1e]|\xc2\x85|\xe2\x80[\xa8\xa9]")
+#: What `str.splitlines` breaks at and Python's parser does not.
+_OTHER_LINE_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_MAYBE_OTHER_LINE_BREAKS = re.compile(b"[\v\f\x1c-\x1e\x85\xa8\xa9]")
 
 
 def python_lines(code: str) -> list[str]:

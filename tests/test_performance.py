@@ -40,6 +40,13 @@ def fetch(url: str) -> str:
 def after_a_form_feed(url: str) -> str:
     \"\"\"Python counts no line at a form feed; `str.splitlines` does.\"\"\"
     return url.strip()
+
+
+def with_a_form_feed_inside(url: str) -> str:
+    text = url.strip()
+\f
+    # Lower-case the address.
+    return text.lower()
 """
 
 
@@ -69,12 +76,14 @@ def test_analysis_reuses_the_trees_griffe_parsed(
 def test_pages_are_the_same_with_and_without_griffes_trees(
     package: Package, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    module = MODULE.replace("\f\n", "\f\n# a separator \x1c in a comment\n")
+    module = MODULE.replace("\f\n", "\f\n# a separator \x1c in a comment\n", 1)
     src = package({"pkg/__init__.py": "", "pkg/client.py": module})
     reused = generate(src, "pkg").pages
     page = reused["howto/pkg/client/after_a_form_feed.md"]
     assert "1. Returns `url.strip()`" in page  # its steps were found
     assert "lines 18\u201320" in page and "    def after_a_form_feed(url: str) -> str:\n" in page
+    inside = reused["howto/pkg/client/with_a_form_feed_inside.md"]
+    assert "**Lower-case the address.** — Returns `text.lower()`" in inside  # titles its step
     monkeypatch.setattr("mkdocs_howto.sources._KeepTrees.on_module_node", lambda *a, **k: None)
     assert generate(src, "pkg").pages == reused
 

@@ -38,10 +38,13 @@ def parse_object(obj: griffe.Object) -> ParsedSource | None:
         return None
     if not isinstance(obj.filepath, Path):
         return _parse_object(obj)
-    objects = _FILES.of(obj.lines_collection).objects.setdefault(obj.filepath, {})
+    load = _FILES.of(obj.lines_collection)
+    objects = load.objects.setdefault(obj.filepath, {})
     key = (obj.lineno, obj.endlineno)
     if key not in objects:
         objects[key] = _parse_object(obj)
+    elif obj.filepath in load.files:  # a use: keep its file among the last used
+        load.files.move_to_end(obj.filepath)
     return objects[key]
 
 
@@ -126,16 +129,16 @@ class _ParsedFiles:
 
 
 def _parse_file(collection: griffe.LinesCollection, filepath: Path) -> dict[int, Definition]:
-    """The definitions of a file whose tree was not kept, parsed from its text as Python
-    reads it: Griffe's lines were split by `str.splitlines`, which also breaks at form feeds
-    and other separators Python's parser does not count, so joined again they shift lines."""
+    """The definitions of a file whose tree was not kept, parsed from the lines Griffe loaded
+    (numbered as Python numbers them, `SourceLoader`): the file on disk may have changed
+    since. Read from disk only when the load kept no lines of it."""
     try:
-        text = filepath.read_bytes().decode(declared_encoding(filepath))
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):  # gone, or a bad cookie
+        text = "\n".join(collection[filepath])
+    except KeyError:  # a LinesCollection has no `.get`
         try:
-            text = "\n".join(collection[filepath])
-        except KeyError:  # a LinesCollection has no `.get`
-            text = ""
+            text = filepath.read_bytes().decode(declared_encoding(filepath))
+        except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+            return {}
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):

@@ -455,9 +455,12 @@ def _is_docstring(node: ast.stmt) -> bool:
 
 
 def comment_lines(source: str, first_lineno: int) -> dict[int, str]:
-    """Map line numbers of whole-line comments to their text (without `#`)."""
+    """Map line numbers of whole-line comments to their text (without `#`).
+
+    `source` has Python's lines joined by `\\n`: split there only (`str.splitlines` would
+    also split at form feeds, and shift every line after one)."""
     comments = {}
-    for offset, line in enumerate(source.splitlines()):
+    for offset, line in enumerate(source.split("\n")):
         stripped = line.strip()
         # `#!` is a shebang, `#:` a Sphinx attribute docstring: neither titles a step
         if stripped.startswith("#") and not stripped.startswith(("#!", "#:")):

@@ -20,6 +20,7 @@ from pathlib import Path
 from mkdocs_howto.analyze.code import bound_names
 from mkdocs_howto.analyze.example import import_block
 from mkdocs_howto.analyze.symbols import Lookup
+from mkdocs_howto.sources import python_lines
 
 _FENCE = re.compile(
     r"^([ \t]*)(```+|~~~+)[ \t]*(?:python|py|python3)\b[^\n]*\n(.*?)^\1\2[ \t]*$", re.M | re.S
@@ -54,7 +55,7 @@ def collect_usage(folders: Iterable[Path], root: Path) -> UsageIndex:
             if path.suffix not in (".py", ".md") or "__pycache__" in path.parts:
                 continue
             try:
-                text = path.read_text(encoding="utf-8")
+                text = path.read_text(encoding="utf-8-sig")  # a BOM would not parse
             except (OSError, UnicodeDecodeError):
                 continue
             shown = _relative(path, root)
@@ -91,7 +92,7 @@ def snippets_in(
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return []
-    lines = source.splitlines()
+    lines = python_lines(source)  # numbered as `ast` numbers them
     imports = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
     blocks: list[tuple[list[ast.stmt], bool]] = []
     if bodies:
