@@ -81,13 +81,7 @@ class SourceLoader(griffe.GriffeLoader):
         self, module_name: str, module_path: Path, parent: griffe.Module | None = None
     ) -> griffe.Module:
         try:
-            encoding = declared_encoding(module_path)
-            if encoding in ("utf-8", "utf-8-sig"):
-                module = super()._visit_module(module_name, module_path, parent)
-                if self.store_source:
-                    self._number_lines_as_python(module_path, encoding)
-                return module
-            return self._visit_decoded(module_name, module_path, parent, encoding)
+            return self._visit_decoded(module_name, module_path, parent)
         except (SyntaxError, UnicodeDecodeError, ValueError) as error:
             failure = explain(module_path, error)
         except RecursionError as error:
@@ -111,10 +105,12 @@ class SourceLoader(griffe.GriffeLoader):
         raise SyntaxError(failure.reason, (str(module_path), failure.lineno, 0, ""))
 
     def _visit_decoded(
-        self, module_name: str, module_path: Path, parent: griffe.Module | None, encoding: str
+        self, module_name: str, module_path: Path, parent: griffe.Module | None
     ) -> griffe.Module:
-        """Visit a file that declares another encoding than UTF-8 (`# -*- coding: latin-1 -*-`)."""
-        code = module_path.read_bytes().decode(encoding)
+        """What `GriffeLoader._visit_module` does, but the file is decoded as Python decodes
+        it (a `# -*- coding: latin-1 -*-` declaration, not always UTF-8) and its lines are
+        numbered as Python numbers them (`python_lines`)."""
+        code = module_path.read_bytes().decode(declared_encoding(module_path))
         if self.store_source:
             self.lines_collection[module_path] = python_lines(code)
         return griffe.visit(
@@ -130,27 +126,18 @@ class SourceLoader(griffe.GriffeLoader):
         )
 
 
-    def _number_lines_as_python(self, module_path: Path, encoding: str) -> None:
-        """Griffe splits a file into lines with `str.splitlines`, which also breaks at form
-        feeds and other separators (`\\f`, `\\x1c`, `\\u2028`…) where Python's parser, and
-        so every line number Griffe records, does not: each object's source would be taken
-        from the wrong lines."""
-        data = module_path.read_bytes()
-        # a quick look at the bytes (the last bytes of \x85, \u2028, \u2029 in UTF-8), and
-        # only then the text: decoding every file costs more than this whole check
-        if _MAYBE_OTHER_LINE_BREAKS.search(data):
-            code = data.decode(encoding)
-            if _OTHER_LINE_BREAKS.search(code):
-                self.lines_collection[module_path] = python_lines(code)
-
-
 #: What `str.splitlines` breaks at and Python's parser does not.
 _OTHER_LINE_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-_MAYBE_OTHER_LINE_BREAKS = re.compile(b"[\v\f\x1c-\x1e\x85\xa8\xa9]")
 
 
 def python_lines(code: str) -> list[str]:
-    """The lines of `code` as Python numbers them (`\\n`, `\\r\\n` and `\\r` end a line)."""
+    """The lines of `code` as Python numbers them (`\\n`, `\\r\\n` and `\\r` end a line).
+
+    `str.splitlines` (what Griffe uses) also breaks at form feeds and other separators where
+    Python's parser, and so every line number Griffe records, does not: each object's source
+    would be cut from the wrong lines. It is used when there are none, being faster."""
+    if not _OTHER_LINE_BREAKS.search(code):
+        return code.splitlines()
     lines = re.split("\r\n|\r|\n", code)
     return lines[:-1] if lines and lines[-1] == "" else lines
 
