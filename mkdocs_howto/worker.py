@@ -57,7 +57,7 @@ class Worker(Generic[Result]):
     ) -> None:
         """Fork the child; `loggers` are those whose handlers print or count in the parent
         (MkDocs' `mkdocs`): in the child their records only go to the parent."""
-        self._work, self._errors = work, errors
+        self._work = work
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
         for stream in (sys.stdout, sys.stderr):  # or both processes write what they hold
@@ -115,7 +115,6 @@ class Worker(Generic[Result]):
         try:
             with self._changed:
                 self._changed.wait_for(lambda: self._outcome is not None)
-            self._close()
             _, value = self._settle()
             self._log_records()
             return cast(Result, value)
@@ -134,18 +133,17 @@ class Worker(Generic[Result]):
         self._log_records()  # what the child said before the build failed may explain it
 
     def _settle(self) -> tuple[str, Any]:
-        """The child's outcome, with the work redone here if the child failed."""
+        """The child's outcome (it has ended), with the work redone here if the child failed."""
         if self._stopped:
             raise RuntimeError("the worker was stopped")
         assert self._outcome is not None
+        self._close()
         kind, value = self._outcome
         if kind == "raise":
-            self._close()
             self._log_records()  # its warnings may explain the error
             raise value
         if kind == "failed" and self._redone is None:
             self.failure = value
-            self._close()
             values: dict[str, Any] = {}
             self._outcome = ("done", self._work(values.__setitem__))
             self._redone = values
