@@ -10,7 +10,7 @@ and remembers why, with the line: `load` reports it as a warning.
 from __future__ import annotations
 
 import ast
-import codecs
+import io
 import re
 import sys
 import tokenize
@@ -110,7 +110,7 @@ class SourceLoader(griffe.GriffeLoader):
         """What `GriffeLoader._visit_module` does, but the file is decoded as Python decodes
         it (a `# -*- coding: latin-1 -*-` declaration, not always UTF-8) and its lines are
         numbered as Python numbers them (`python_lines`)."""
-        code = module_path.read_bytes().decode(declared_encoding(module_path))
+        code = read_python(module_path)
         if self.store_source:
             self.lines_collection[module_path] = python_lines(code)
         return griffe.visit(
@@ -142,11 +142,12 @@ def python_lines(code: str) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
-def declared_encoding(path: Path) -> str:
-    """The encoding Python reads `path` with (PEP 263), normalized (`utf-8`, `iso8859-1`…)."""
-    with path.open("rb") as stream:
-        encoding, _ = tokenize.detect_encoding(stream.readline)
-    return codecs.lookup(encoding).name
+def read_python(path: Path) -> str:
+    """A Python file's text, decoded as Python decodes it: with the encoding it declares
+    (PEP 263), else as UTF-8, without a BOM."""
+    data = path.read_bytes()
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)
 
 
 def explain(path: Path, error: Exception) -> Failure:

@@ -14,7 +14,7 @@ import griffe
 
 from mkdocs_howto.analyze.sentences import unparse
 from mkdocs_howto.analyze.steps import comment_lines
-from mkdocs_howto.sources import PARSED_TREES, declared_encoding
+from mkdocs_howto.sources import PARSED_TREES, read_python
 
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
@@ -136,7 +136,7 @@ def _parse_file(collection: griffe.LinesCollection, filepath: Path) -> dict[int,
         text = "\n".join(collection[filepath])
     except KeyError:  # a LinesCollection has no `.get`
         try:
-            text = filepath.read_bytes().decode(declared_encoding(filepath))
+            text = read_python(filepath)
         except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
             return {}
     try:
