@@ -151,7 +151,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         """The worker writing this build's pages, until `on_post_build`."""
         self.listings: dict[str, tuple[int, str]] = {}
         """Page URI -> its source block (and key), set aside from the search index."""
-        self.set_aside = 0
+        self.blocks_set_aside = 0
         """Source blocks set aside in this process: each page's key."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -415,7 +415,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             return html
         if self.config.search_source:
             return unmark(html)
-        key = self.set_aside = self.set_aside + 1
+        key = self.blocks_set_aside = self.blocks_set_aside + 1
         html, block = set_aside(html, key)
         if block is not None:
             self.listings[page.file.src_uri] = key, block
