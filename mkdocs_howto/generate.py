@@ -107,15 +107,13 @@ class Outline:
 class PlannedSite:
     """The loaded API and where its pages go: everything MkDocs needs before any page is read.
 
-    Its load problems and docstring lint are known here; the pages are written by
-    `write_pages`, here or in a worker process (see `worker`).
+    Its load problems (`api.problems`) and docstring lint are known here; the pages are
+    written by `write_pages`, here or in a worker process (see `worker`).
     """
 
     api: LoadedApi
     plan: SitePlan
-    problems: list[Problem]
     lint: list[Problem]
-    source_dirs: list[Path]
     timings: dict[str, float]
 
     @property
@@ -133,7 +131,7 @@ def plan_pages(options: SiteOptions, *, keep_trees: bool = True) -> PlannedSite:
         api = load_api(options.load, keep_trees=keep_trees)
         plan = plan_site(api, options.output_dir, options.nav_depth)
     lint = lint_docstrings(api, options.vague_terms) if options.lint_docstrings else []
-    return PlannedSite(api, plan, list(api.problems), lint, api.source_dirs(), timings)
+    return PlannedSite(api, plan, lint, timings)
 
 
 def generate_site(
@@ -171,7 +169,7 @@ def write_pages(
     pages: dict[str, str] = {}
     emit = sink or pages.__setitem__
     listed: dict[str, _Listed] = {}
-    problems = list(planned.problems)
+    problems = list(api.problems)
     reused = 0
     replayed: list[str] = []
     for item in api.objects:
@@ -201,7 +199,7 @@ def write_pages(
         cache.finish_build()
     forget_load()
     site = GeneratedSite(
-        pages, plan, problems, planned.source_dirs, timings, _stats(listed), planned.lint
+        pages, plan, problems, api.source_dirs(), timings, _stats(listed), planned.lint
     )
     site.reused, site.analyzed = reused, len(listed) - reused
     site.replayed = replayed
