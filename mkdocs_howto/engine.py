@@ -1,0 +1,563 @@
+"""The build state shared by every frontend (the MkDocs plugin, the `mkdocs-howto` command,
+the Markdown extension): options turned into a pipeline, the loaded site, the page cache kept
+between rebuilds, the worker process, and what one build remembers for the next.
+
+Nothing here imports MkDocs: a frontend translates its own events into these calls, passes
+the logger its warnings go to (MkDocs' plugin logger, where `--strict` counts them) and
+turns `HowToError` into its own kind of error.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+from mkdocs_howto.analyze import AnalyzeOptions
+from mkdocs_howto.analyze.lint import find_vague_terms, vague_pattern
+from mkdocs_howto.analyze.usage import UsageIndex, collect_usage
+from mkdocs_howto.cache import PageCache, digest, files_fingerprint
+from mkdocs_howto.errors import HowToError, Problem
+from mkdocs_howto.generate import (
+    GeneratedSite,
+    Outline,
+    SiteOptions,
+    fallback_site,
+    package_dirs,
+    plan_pages,
+    write_pages,
+)
+from mkdocs_howto.listings import put_back, set_aside, unmark
+from mkdocs_howto.load import LoadOptions
+from mkdocs_howto.pages import AUTO_NAV_OBJECTS, SitePlan
+from mkdocs_howto.render import Renderer, RenderOptions
+from mkdocs_howto.worker import Send, Worker, can_fork
+
+#: What the worker sends first: the `Outline` the frontend needs before it reads any page.
+OUTLINE = "outline"
+#: The page template and stylesheet (MkDocs copies the theme folder's static files itself).
+THEME = Path(__file__).parent / "theme"
+CSS_URI = "assets/mkdocs-howto/howto.css"
+#: Markdown extensions the pages need, with the settings used when the user has none.
+EXTENSIONS: dict[str, dict[str, Any]] = {
+    "admonition": {},
+    "attr_list": {},
+    "md_in_html": {},
+    "tables": {},
+    "toc": {"permalink": True},
+    "pymdownx.details": {},
+    "pymdownx.superfences": {},
+    "pymdownx.highlight": {
+        "anchor_linenums": True,
+        "line_spans": "__span",
+        "pygments_lang_class": True,
+    },
+    "pymdownx.inlinehilite": {},
+    "pymdownx.tabbed": {"alternate_style": True},
+}
+_DEFAULT_PATHS = ["src", "."]
+
+Log = logging.Logger | logging.LoggerAdapter[Any]
+"""Where the engine's warnings and its summary line go (the frontend's logger)."""
+Pages = dict[str, str | None]
+"""Page URI -> its Markdown, or None while a worker process is still writing it."""
+
+
+class HowToOptions(Protocol):
+    """The validated `howto` options (`config.HowToConfig`, whichever frontend read them)."""
+
+    @property
+    def packages(self) -> list[str]: ...
+    @property
+    def paths(self) -> list[str]: ...
+    @property
+    def output_dir(self) -> str: ...
+    @property
+    def include(self) -> list[str]: ...
+    @property
+    def exclude(self) -> list[str]: ...
+    @property
+    def docstring_style(self) -> str: ...
+    @property
+    def nav_title(self) -> str: ...
+    @property
+    def nav_depth(self) -> str: ...
+    @property
+    def parallel(self) -> bool: ...
+    @property
+    def show_source(self) -> bool: ...
+    @property
+    def search_source(self) -> bool: ...
+    @property
+    def template(self) -> str | None: ...
+    @property
+    def vague_terms(self) -> list[str]: ...
+    @property
+    def lint_docstrings(self) -> str: ...
+    @property
+    def lexicon(self) -> dict[str, str]: ...
+    @property
+    def examples_from(self) -> list[str]: ...
+    @property
+    def usage_paths(self) -> list[str]: ...
+    @property
+    def verify_examples(self) -> str: ...
+    @property
+    def cache_dir(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What the engine needs of the site around the pages (not of the `howto` options)."""
+
+    root: Path
+    """The folder of the config file: relative option paths start here."""
+    repo_url: str | None = None
+    custom_dir: Path | None = None
+    """The theme's override folder: its templates are the user's too."""
+    line_anchors: str | None = None
+    """The id prefix `pymdownx.highlight` gives source lines, if any."""
+
+
+class HowToEngine:
+    """One instance per process: the page cache and the last good site survive rebuilds."""
+
+    def __init__(self, log: Log) -> None:
+        self.log = log
+        # Kept for the whole process:
+        self.cache = PageCache()
+        self.serving = False
+        """A live preview: a load error shows the last good pages instead of stopping."""
+        self.dirty = False
+        self.one_shot = False
+        """The process ends with the build: what it leaves may be frozen, a worker forked."""
+        self.froze = False
+        self.hashes: dict[str, str] = {}
+        """Page URI -> content hash of the last build, for `--dirty`."""
+        self.last_good: GeneratedSite | None = None
+        self.cache_loaded_from: Path | None = None
+        self.cache_dir: Path | None = None
+        self.renderer: Renderer | None = None
+        """Reused while its options and the user's templates are unchanged (see `_renderer`)."""
+        self.templates: tuple[RenderOptions, str] | None = None
+        # Per build, reset in `configure`:
+        self.howto: HowToOptions | None = None
+        self.site: GeneratedSite | None = None
+        self.options: SiteOptions | None = None
+        self.own_time = 0.0
+        self.worker: Worker[GeneratedSite] | None = None
+        """The worker writing this build's pages, until `finish`."""
+        self.listings: dict[str, tuple[int, str]] = {}
+        """Page URI -> its source block (and key), set aside from the search index."""
+        self.blocks_set_aside = 0
+        """Source blocks set aside in this process: each page's key."""
+
+    # ------------------------------------------------------------------ the process
+
+    def start_process(self, *, serving: bool, one_shot: bool, dirty: bool) -> None:
+        self.serving, self.one_shot, self.dirty = serving, one_shot, dirty
+
+    def end_process(self) -> None:
+        """Back to plain builds: later builds in this process reuse the instance."""
+        self.serving = self.one_shot = self.dirty = False
+        self.last_good = None
+        self.stop_worker()
+
+    # ------------------------------------------------------------------ one build
+
+    def configure(self, howto: HowToOptions, settings: SiteSettings) -> SiteOptions:
+        """Start a build: check the options, turn them into the pipeline's."""
+        start = time.perf_counter()
+        if self.froze:  # our last build's objects (`serve --clean`): collectable again
+            gc.unfreeze()
+            self.froze = False
+        route_griffe_logs(self.log)
+        self.stop_worker()
+        self.site = None
+        self.listings = {}
+        self.howto = howto
+        check_lexicon(howto.lexicon, howto.vague_terms)
+        self.options = site_options(howto, settings, self.log)
+        self.renderer = self._renderer(self.options.render)
+        self.cache_dir = settings.root / howto.cache_dir if howto.cache_dir else None
+        self.own_time = time.perf_counter() - start
+        return self.options
+
+    def _renderer(self, options: RenderOptions) -> Renderer:
+        """The last build's renderer when its options and the user's template files (names,
+        sizes, times) are unchanged: `serve` rebuilds do not compile the templates again."""
+        templates = (options, files_fingerprint(options.user_dirs, "*.jinja"))
+        if self.renderer is None or templates != self.templates:
+            self.renderer = Renderer(options)
+            self.templates = templates
+        return self.renderer
+
+    def generate(self) -> tuple[SitePlan, list[Problem], Pages]:
+        """Generate the pages (or start a worker writing them): the plan, the docstring lint
+        and each page's Markdown (None: `fetch` it)."""
+        assert self.howto is not None
+        with collector_paused():  # the worker forked here keeps it paused
+            plan, lint, pages = self._start_worker() if self._uses_worker() else self._write_here()
+        if self.one_shot:
+            # What survives stays until exit: keep it out of the collections during page
+            # rendering and out of the collection at interpreter exit (rich: ~0.3 s).
+            gc.freeze()
+            self.froze = True
+        self._report_lint(lint)
+        if self.howto.nav_depth == "auto" and plan.nav_depth == "modules":
+            self.log.info(
+                "nav_depth auto: more than %d objects, the sidebar lists the modules (their "
+                "index pages link to every object); set nav_depth: objects to list them all",
+                AUTO_NAV_OBJECTS,
+            )
+        return plan, lint, pages
+
+    @contextmanager
+    def timed(self) -> Iterator[None]:
+        """Count the block as the engine's own time, except what it waited for the worker
+        (counted with the rest in `finish`); log the summary when no worker is left."""
+        start = time.perf_counter()
+        waited = self.worker.waited if self.worker else 0.0
+        yield
+        waited = (self.worker.waited if self.worker else 0.0) - waited
+        self.own_time += time.perf_counter() - start - waited
+        if self.worker is None and self.site is not None:
+            self.log_summary(self.site)
+
+    def fetch(self, key: str) -> Any:
+        """A value the worker sends (a page's Markdown by URI), waiting for it."""
+        assert self.worker is not None
+        return self.worker.get(key)
+
+    def finish(self) -> None:
+        """Collect the worker's result: its warnings are logged before the build ends."""
+        if self.worker is None:
+            return
+        worker, self.worker = self.worker, None
+        site = self.site = worker.finish()
+        start = time.perf_counter()
+        if worker.failure:
+            self.log.info(
+                "howto: the worker process stopped (%s); its pages were written here instead",
+                worker.failure.strip().splitlines()[-1],
+            )
+            self.log.debug("howto: the worker's failure: %s", worker.failure)
+        self._report_problems(site)
+        # the time MkDocs waited for pages is ours too
+        self.own_time += worker.waited + time.perf_counter() - start
+        self.log_summary(site, in_worker=worker.failure is None)
+
+    def build_failed(self) -> None:
+        """Forget the last build's page hashes: its HTML may not have been written."""
+        self.hashes = {}
+        self.stop_worker()
+
+    def _uses_worker(self) -> bool:
+        """Whether a worker process writes the pages: a one-shot build (`--dirty` compares
+        every page's Markdown with the last build's, it would wait for all of them first)."""
+        assert self.howto is not None
+        return self.howto.parallel and self.one_shot and not self.dirty and can_fork()
+
+    def _start_worker(self) -> tuple[SitePlan, list[Problem], Pages]:
+        """Fork the worker, which loads the packages, sends the site's outline, then each
+        page: this process never holds the loaded tree."""
+        try:
+            self.worker = Worker(self._worker_job, errors=(HowToError,), loggers=("mkdocs",))
+        except OSError as error:  # no memory or no process left for a fork
+            self.log.info("howto: no worker process (%s); the pages are written here", error)
+            return self._write_here()
+        outline = cast(Outline, self.fetch(OUTLINE))
+        return outline.plan, outline.lint, dict.fromkeys(outline.uris)
+
+    def _write_here(self) -> tuple[SitePlan, list[Problem], Pages]:
+        site = self.site = self.generate_site()
+        self._report_problems(site)
+        pages: Pages = {**site.pages}
+        return site.plan, site.lint, pages
+
+    def _worker_job(self, send: Send) -> GeneratedSite:
+        """The worker's job (done here instead if the worker fails): the outline, then every
+        page by URI; the result comes back without the pages."""
+        assert self.options is not None
+        # Beside MkDocs, the worker's time is hidden but its memory adds up: files are parsed
+        # again as they are analyzed instead of holding every tree of the load (rich: -20 MB).
+        planned = plan_pages(self.options, keep_trees=False)
+        send(OUTLINE, planned.outline)
+        self._load_disk_cache()
+        # one build in this process: pages are kept only to be saved for the next one
+        cache = self.cache if self.cache_dir is not None else None
+        site = write_pages(self.options, planned, self.renderer, cache, send)
+        self._save_disk_cache()
+        return site
+
+    def stop_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+
+    def generate_site(self) -> GeneratedSite:
+        """The pages; while serving, a load error shows the last good pages instead of 404s."""
+        assert self.options is not None
+        self._load_disk_cache()
+        try:
+            site = write_pages(self.options, plan_pages(self.options), self.renderer, self.cache)
+        except HowToError as error:
+            if not self.serving:
+                raise
+            # MkDocs has already emptied the site folder: without pages every URL is a 404.
+            shown = "the last good pages" if self.last_good else "a page explaining the error"
+            self.log.warning("howto: %s (serving %s until it is fixed)", error, shown)
+            return fallback_site(self.options, error, self.last_good)
+        self._save_disk_cache()
+        self.last_good = site
+        return site
+
+    def _save_disk_cache(self) -> None:
+        if self.cache_dir is None or not self.cache.changed:
+            return
+        try:
+            self.cache.save(self.cache_dir)
+        except OSError as error:  # read-only, full, or a file where the folder should be
+            self.log.warning(
+                "howto: the cache could not be written to %s (%s); the site is built without it",
+                self.cache_dir,
+                error.strerror or error,
+            )
+
+    def _load_disk_cache(self) -> None:
+        if self.cache_dir is None or self.cache_loaded_from == self.cache_dir:
+            return
+        self.cache_loaded_from = self.cache_dir
+        problem = self.cache.load(self.cache_dir)
+        if problem:
+            self.log.warning("howto: %s", problem)
+
+    def _report_problems(self, site: GeneratedSite) -> None:
+        for message in site.replayed:
+            self.log.warning("%s", message)
+        for problem in site.problems:
+            self.log.warning("%s", problem)
+
+    def _report_lint(self, lint: list[Problem]) -> None:
+        assert self.howto is not None
+        for problem in lint:
+            self.log.warning("%s", problem)
+        if lint and self.howto.lint_docstrings == "strict":
+            raise HowToError(f"{len(lint)} docstrings use vague terms (lint_docstrings: strict)")
+
+    # ------------------------------------------------------------------ bookkeeping
+
+    def changed_pages(self, layout: str, pages: Pages) -> dict[str, bool]:
+        """Whether each written page (not those still with the worker) changed since the
+        last build, for `--dirty`; `layout` is what every page shows (the nav, the config)."""
+        hashes = {"": layout}
+        changed = {}
+        for uri, content in pages.items():
+            if content is not None:
+                hashes[uri] = digest(content)
+                changed[uri] = layout != self.hashes.get("") or hashes[uri] != self.hashes.get(uri)
+        self.hashes = hashes
+        return changed
+
+    def set_aside(self, uri: str, html: str) -> str:
+        """A page's HTML without its source listing (kept for `put_back`), for the search."""
+        assert self.howto is not None
+        if self.howto.search_source:
+            return unmark(html)
+        key = self.blocks_set_aside = self.blocks_set_aside + 1
+        html, block = set_aside(html, key)
+        if block is not None:
+            self.listings[uri] = key, block
+        return html
+
+    def put_back(self, uri: str, output: str) -> str:
+        """The finished page with its source listing back in place."""
+        if uri not in self.listings:
+            return output
+        key, block = self.listings.pop(uri)
+        whole = put_back(output, key, block)
+        if whole is None:
+            self.log.warning(
+                "howto: the source block of %s was not put back: the page template or a "
+                "plugin dropped the HTML comment marking its place (set search_source: true "
+                "to keep the block in place)",
+                uri,
+            )
+        return whole or output
+
+    def watched_paths(self, settings: SiteSettings) -> list[Path]:
+        """What a live preview watches: the packages' sources, the user's templates and the
+        folders examples are mined from."""
+        assert self.options is not None and self.howto is not None
+        howto, root = self.howto, settings.root
+        # The `template`'s folder (its partials may live beside it), but only the file when
+        # that folder is the project root: it holds the site and the cache, and watching it
+        # would rebuild after every build.
+        template = Path(howto.template).resolve() if howto.template else None
+        if template is not None and template.parent != root:
+            template = template.parent
+        custom_dir = settings.custom_dir
+        watched = {*package_dirs(self.options.load), *(p for p in (template, custom_dir) if p)}
+        if "usage" in howto.examples_from:  # examples are mined from these folders
+            usage = (root / path for path in howto.usage_paths)
+            watched.update(path for path in usage if path.exists())
+        if self.site is not None:
+            watched.update(self.site.source_dirs)
+        return sorted(watched)
+
+    def log_summary(self, site: GeneratedSite, in_worker: bool = False) -> None:
+        """One INFO line per build (and per `serve` rebuild); `own_time` is what the frontend
+        waited for, the worker's time (beside the frontend's own work) is given apart."""
+        stats, timings = site.stats, site.timings
+        objects = sum(count for kind, count in stats.items() if not kind.startswith("example"))
+        self.log.info(
+            "%d object pages (%s) and %d index pages; examples: %d from docstrings, "
+            "%d from usage, %d generated, %d verified, %d failed; %d analyzed, %d from cache, "
+            "own time %.2f s%s",
+            objects,
+            ", ".join(
+                f"{count} {kind}"
+                for kind, count in sorted(stats.items())
+                if not kind.startswith("example")
+            ),
+            len(site.plan.index_pages),
+            stats["example from docstring"],
+            stats["example from usage"],
+            stats["example from signature"],
+            stats["example verified"],
+            stats["example failed"],
+            site.analyzed,
+            site.reused,
+            self.own_time,
+            f" + {_worker_time(timings):.2f} s in a worker process" if in_worker else "",
+        )
+        self.log.debug("own time: %s", ", ".join(f"{k} {v:.3f}s" for k, v in timings.items()))
+
+
+def site_options(howto: HowToOptions, settings: SiteSettings, log: Log) -> SiteOptions:
+    """The pipeline's options from the `howto` options and the site around them."""
+    root = settings.root
+    template = Path(howto.template).resolve() if howto.template else None
+    user_dirs = tuple(p for p in (template.parent if template else None, settings.custom_dir) if p)
+    paths = search_paths(howto.paths, root, log)
+    return SiteOptions(
+        load=LoadOptions(
+            packages=tuple(howto.packages),
+            paths=paths,
+            include=tuple(howto.include),
+            exclude=tuple(howto.exclude),
+            docstring_style=howto.docstring_style,
+        ),
+        analyze=AnalyzeOptions(
+            packages=frozenset(name.split(".")[0] for name in howto.packages),
+            extra_calls=dict(howto.lexicon),
+            repo_url=blob_url(settings.repo_url),
+            repo_root=checkout_root(root),
+            examples_from=tuple(howto.examples_from),
+            usage=_usage(howto.examples_from, howto.usage_paths, root),
+            verify_examples=howto.verify_examples,
+            run_paths=paths,
+        ),
+        render=RenderOptions(
+            show_source=howto.show_source,
+            line_anchors=settings.line_anchors,
+            howto_template=template.name if template else "howto.md.jinja",
+            user_dirs=tuple(Path(p) for p in user_dirs),
+        ),
+        output_dir=howto.output_dir,
+        nav_depth=howto.nav_depth,
+        lint_docstrings=howto.lint_docstrings != "off",
+        vague_terms=tuple(howto.vague_terms),
+    )
+
+
+class _ToFrontendLog(logging.Handler):
+    """Re-emit Griffe's records on the frontend's logger (MkDocs: where `--strict` counts)."""
+
+    def __init__(self, log: Log) -> None:
+        super().__init__(logging.WARNING)
+        self.log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.log.log(record.levelno, "%s", record.getMessage())
+
+
+def route_griffe_logs(log: Log) -> None:
+    griffe_log = logging.getLogger("griffe")
+    if not any(isinstance(handler, _ToFrontendLog) for handler in griffe_log.handlers):
+        griffe_log.addHandler(_ToFrontendLog(log))
+        griffe_log.propagate = False
+
+
+def check_lexicon(entries: dict[str, str], terms: list[str]) -> None:
+    """User lexicon sentences obey the same rule as the built-in ones."""
+    pattern = vague_pattern(terms)
+    for call, template in entries.items():
+        prose = re.sub(r"\{\w+\}", "", template)
+        hit = next(find_vague_terms(prose, pattern), None)
+        if hit is not None:
+            raise HowToError(
+                f"lexicon entry '{call}: {template}' uses the vague term '{hit.term}': "
+                f"name the action ({hit.suggestion})"
+            )
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Griffe's tree and the ASTs are ~150k long-lived objects: collecting them again and
+    again while they are built is wasted work (rich: 0.3 s of 1.5 s own time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def search_paths(paths: list[str], root: Path, log: Log) -> tuple[Path, ...]:
+    """The `paths` that exist. None existing is an error: Griffe would fall back to
+    `sys.path` and silently document an installed copy instead of your source."""
+    found = tuple(root / path for path in paths if (root / path).is_dir())
+    missing = [path for path in paths if not (root / path).is_dir()]
+    if not found:
+        raise HowToError(
+            f"none of the `paths` exist ({', '.join(paths) or 'empty list'}, "
+            f"relative to {root}): set `paths` to the folder holding your package"
+        )
+    if missing and paths != _DEFAULT_PATHS:
+        log.warning("`paths` entries not found (relative to %s): %s", root, ", ".join(missing))
+    return found
+
+
+def checkout_root(folder: Path) -> Path:
+    """The enclosing git checkout (where repository paths start), else `folder` itself."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+def blob_url(repo_url: str | None) -> str | None:
+    """`https://github.com/o/r` → `https://github.com/o/r/blob/HEAD` (GitLab: `/-/blob/`)."""
+    if not repo_url:
+        return None
+    base = repo_url.rstrip("/")
+    return f"{base}/-/blob/HEAD" if "gitlab" in base else f"{base}/blob/HEAD"
+
+
+def _usage(sources: list[str], paths: list[str], root: Path) -> UsageIndex | None:
+    """Call sites mined from the project, when `examples_from` asks for them."""
+    if "usage" not in sources:
+        return None
+    return collect_usage([root / path for path in paths], root)
+
+
+def _worker_time(timings: dict[str, float]) -> float:
+    return sum(seconds for stage, seconds in timings.items() if stage != "load")
