@@ -1,15 +1,30 @@
-"""The plugin's options, validated by MkDocs before any build work starts."""
+"""The plugin's options, validated by MkDocs before any build work starts, and the same
+options read from a config file for the other frontends (the command line)."""
 
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.exceptions import ConfigurationError
+from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
 from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS
+from mkdocs_howto.errors import HowToError
 from mkdocs_howto.load import DEFAULT_EXCLUDE
 from mkdocs_howto.pages import NAV_DEPTHS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover (Python 3.10)
+    import tomli as tomllib
 
 _DOTTED_NAME = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
 
@@ -111,3 +126,139 @@ class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     cache_dir = c.Optional(c.Type(str))
     """Folder (relative to `mkdocs.yml`) for an on-disk cache of analyzed pages, so the first
     build after a restart is fast too; off by default, safe to delete."""
+
+
+# ---------------------------------------------------------------- outside MkDocs' own loading
+
+
+class OptionsError(HowToError):
+    """The `howto` options (from a file or the command line) do not validate."""
+
+
+def validate_options(
+    raw: Mapping[str, Any], config_file: Path | None
+) -> tuple[HowToConfig, list[str]]:
+    """The options checked as MkDocs checks the plugin's (same schema, same messages): the
+    validated options and the warnings (an unknown option name); `config_file` is where
+    relative files (`template`) start, as in MkDocs."""
+    options = HowToConfig(config_file_path=str(config_file) if config_file else None)
+    options.load_dict(dict(raw))
+    errors, warnings = options.validate()
+    if errors:
+        raise OptionsError("\n".join(f"option '{key}': {message}" for key, message in errors))
+    return options, [f"option '{key}': {message}" for key, message in warnings]
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """What a site's config file says that mkdocs-howto needs: the `howto` options and the
+    site settings around them."""
+
+    path: Path
+    options: dict[str, Any]
+    repo_url: str | None = None
+    custom_dir: str | None = None
+    docs_dir: str = "docs"
+    highlight: dict[str, Any] = field(default_factory=dict)
+    """The `pymdownx.highlight` settings, if the file sets them."""
+
+
+#: The extension's name in `markdown_extensions` (its settings are `howto` options too).
+EXTENSION_NAME = "mkdocs_howto.markdown"
+
+
+def read_config_file(path: Path) -> ConfigFile:
+    """The `howto` options of an `mkdocs.yml` (the `howto` plugin's, else the Markdown
+    extension's), a `zensical.toml` (`[project.plugins.howto]` or the extension's) or a
+    `pyproject.toml` (`[tool.mkdocs-howto]`)."""
+    try:
+        data = _toml(path) if path.suffix == ".toml" else _yaml(path)
+    except (OSError, ValueError, yaml.YAMLError, ConfigurationError) as error:
+        raise OptionsError(f"{path}: cannot be read: {error}") from error
+    if path.name == "pyproject.toml":
+        options = data.get("tool", {}).get("mkdocs-howto")
+        return ConfigFile(path, _table(path, options, "[tool.mkdocs-howto]"))
+    site = data.get("project", data) if path.suffix == ".toml" else data
+    extensions = _extensions(site.get("markdown_extensions"))
+    options = _plugin_options(site.get("plugins")) or extensions.get(EXTENSION_NAME)
+    where = "[project.plugins.howto]" if path.suffix == ".toml" else "`plugins: - howto:`"
+    theme = site.get("theme")
+    theme = theme if isinstance(theme, dict) else {}
+    return ConfigFile(
+        path,
+        _table(path, options, where),
+        repo_url=site.get("repo_url"),
+        custom_dir=theme.get("custom_dir"),
+        docs_dir=str(site.get("docs_dir", "docs")),
+        highlight=extensions.get("pymdownx.highlight") or {},
+    )
+
+
+def _table(path: Path, options: object, where: str) -> dict[str, Any]:
+    if not isinstance(options, dict):
+        raise OptionsError(
+            f"{path}: no mkdocs-howto options found: add them under {where}, e.g. packages: [mypkg]"
+        )
+    return options
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    with path.open("rb") as file:
+        return tomllib.load(file)
+
+
+class _SiteLoader(get_yaml_loader()):  # type: ignore[misc]
+    """MkDocs' loader (`!ENV`, `!relative`), which also reads `!!python/...` tags (Material's
+    emoji settings) as their text: they are not ours to import."""
+
+
+_SiteLoader.add_multi_constructor(
+    "tag:yaml.org,2002:python/", lambda loader, suffix, node: f"python/{suffix}"
+)
+
+
+def _yaml(path: Path) -> dict[str, Any]:
+    with path.open("rb") as file:
+        return yaml_load(file, loader=_SiteLoader) or {}
+
+
+def _plugin_options(plugins: object) -> dict[str, Any] | None:
+    """The `howto` entry of a plugin list (`- howto:` or `- howto`) or mapping."""
+    entries = plugins.items() if isinstance(plugins, dict) else _entries(plugins)
+    for name, options in entries:
+        if name == "howto":
+            return dict(options or {})
+    return None
+
+
+def _extensions(extensions: object) -> dict[str, Any]:
+    """Markdown extension name -> its settings, from a list (MkDocs) or mapping (TOML)."""
+    if isinstance(extensions, dict):
+        return {name: settings or {} for name, settings in extensions.items()}
+    return {name: settings or {} for name, settings in _entries(extensions)}
+
+
+def _entries(items: object) -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, str):
+            found.append((item, None))
+        elif isinstance(item, dict) and len(item) == 1:
+            found.extend(item.items())
+    return found
+
+
+def option_kinds() -> dict[str, str]:
+    """Each option's name and the shape a command line gives it: `list` (several values),
+    `dict` (`KEY=VALUE` values), `bool` (`true`/`false`) or `text`."""
+    kinds = {}
+    for name, option in HowToConfig._schema:
+        if isinstance(option, c.ListOfItems):
+            kinds[name] = "list"
+        elif isinstance(option, c.DictOfItems):
+            kinds[name] = "dict"
+        elif isinstance(option, c.Type) and option._type is bool:
+            kinds[name] = "bool"
+        else:
+            kinds[name] = "text"
+    return kinds

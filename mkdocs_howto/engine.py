@@ -218,6 +218,13 @@ class HowToEngine:
             )
         return plan, lint, pages
 
+    def build(self) -> GeneratedSite:
+        """Generate every page here, in one go (the frontends other than MkDocs')."""
+        with self.timed():
+            self.generate()
+        assert self.site is not None
+        return self.site
+
     @contextmanager
     def timed(self) -> Iterator[None]:
         """Count the block as the engine's own time, except what it waited for the worker
@@ -438,6 +445,13 @@ class HowToEngine:
             f" + {_worker_time(timings):.2f} s in a worker process" if in_worker else "",
         )
         self.log.debug("own time: %s", ", ".join(f"{k} {v:.3f}s" for k, v in timings.items()))
+
+
+def line_anchors(highlight: dict[str, Any]) -> str | None:
+    """The id prefix of source lines under these `pymdownx.highlight` settings."""
+    if highlight.get("line_anchors"):
+        return str(highlight["line_anchors"])
+    return "__codelineno" if highlight.get("anchor_linenums") else None
 
 
 def site_options(howto: HowToOptions, settings: SiteSettings, log: Log) -> SiteOptions:

@@ -17,7 +17,15 @@ from mkdocs.utils import nest_paths
 
 from mkdocs_howto.cache import digest, files_fingerprint
 from mkdocs_howto.config import HowToConfig
-from mkdocs_howto.engine import CSS_URI, EXTENSIONS, THEME, HowToEngine, Pages, SiteSettings
+from mkdocs_howto.engine import (
+    CSS_URI,
+    EXTENSIONS,
+    THEME,
+    HowToEngine,
+    Pages,
+    SiteSettings,
+    line_anchors,
+)
 from mkdocs_howto.errors import HowToError
 from mkdocs_howto.pages import merge_nav
 from mkdocs_howto.render import Renderer
@@ -195,7 +203,7 @@ def _site_settings(config: MkDocsConfig) -> SiteSettings:
         root=Path(config.config_file_path or ".").resolve().parent,
         repo_url=config.repo_url,
         custom_dir=Path(custom_dir) if custom_dir else None,
-        line_anchors=_line_anchors(config),
+        line_anchors=line_anchors(config.mdx_configs.get("pymdownx.highlight", {})),
     )
 
 
@@ -205,13 +213,6 @@ def _add_extensions(config: MkDocsConfig) -> None:
             config.markdown_extensions.append(name)
             if settings and name not in config.mdx_configs:
                 config.mdx_configs[name] = dict(settings)
-
-
-def _line_anchors(config: MkDocsConfig) -> str | None:
-    settings = config.mdx_configs.get("pymdownx.highlight", {})
-    if settings.get("line_anchors"):
-        return str(settings["line_anchors"])
-    return "__codelineno" if settings.get("anchor_linenums") else None
 
 
 def _config_file(config: MkDocsConfig) -> list[Path]:
