@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from mkdocs_howto.config import (
 )
 from mkdocs_howto.engine import EXTENSIONS, THEME, HowToEngine, SiteSettings, line_anchors
 from mkdocs_howto.errors import HowToError
+from mkdocs_howto.generate import GeneratedSite
 from mkdocs_howto.output import OutputFolder
 from mkdocs_howto.snippet import Snippet
 
@@ -32,6 +34,7 @@ log = logging.getLogger("mkdocs_howto")
 TEMPLATE_DIR = ".overrides"
 CSS_FILE = "howto.css"
 WATCH_INTERVAL_SECONDS = 0.5
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 
 class _Counter(logging.Handler):
@@ -89,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--force", action="store_true", help="write into a non-empty folder")
     generate.add_argument("--watch", action="store_true", help="regenerate on source changes")
     generate.add_argument("--snippet", type=Path, metavar="FILE", help="write the snippet here")
+    generate.add_argument(
+        "--stubs",
+        action="store_true",
+        help="write pages holding only `::: howto TARGET`, for the Markdown extension "
+        "mkdocs_howto.markdown to expand at build time",
+    )
     generate.add_argument("--strict", action="store_true", help="fail on warnings")
     generate.add_argument("-v", "--verbose", action="store_true")
     for name, kind in option_kinds().items():
@@ -155,7 +164,7 @@ def _job(args: argparse.Namespace) -> _Job:
         line_anchors=line_anchors(_highlight(file)),
     )
     folder = OutputFolder(args.out, force=args.force, log=log)
-    return _Job(howto, settings, folder, file, args.snippet)
+    return _Job(howto, settings, folder, file, args.snippet, args.stubs)
 
 
 def _place_in_docs(raw: dict[str, Any], out: Path, docs_dir: Path) -> None:
@@ -195,6 +204,7 @@ class _Job:
     folder: OutputFolder
     file: ConfigFile | None
     snippet_file: Path | None
+    stubs: bool = False
 
     def __post_init__(self) -> None:
         self.engine = HowToEngine(log)
@@ -205,7 +215,8 @@ class _Job:
         self.engine.configure(self.howto, self.settings)
         site = self.engine.build()
         prefix = self.howto.output_dir + "/"
-        for uri, markdown in site.pages.items():
+        pages = _stubs(site) if self.stubs else site.pages
+        for uri, markdown in pages.items():
             self.folder.write(uri.removeprefix(prefix), markdown)
         self.folder.write(CSS_FILE, (THEME / "assets/mkdocs-howto/howto.css").read_bytes())
         self.folder.write(f"{TEMPLATE_DIR}/howto.html", (THEME / "howto.html").read_bytes())
@@ -259,6 +270,20 @@ class _Job:
 
     def _fingerprint(self) -> str:
         return files_fingerprint(self._watched())
+
+
+def _stubs(site: GeneratedSite) -> dict[str, str]:
+    """Each page's front matter and one `::: howto TARGET` line: the Markdown extension
+    writes the rest when the site is built (and again when the sources change)."""
+    targets = {
+        uri: target for target, uri in {**site.plan.index_pages, **site.plan.object_pages}.items()
+    }
+    stubs = {}
+    for uri, markdown in site.pages.items():
+        match = _FRONT_MATTER.match(markdown)
+        front_matter = match.group(0) + "\n" if match else ""
+        stubs[uri] = f"{front_matter}::: howto {targets[uri]}\n"
+    return stubs
 
 
 def _relative(path: Path, root: Path) -> str:

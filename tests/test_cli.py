@@ -306,3 +306,14 @@ def _wait_for(condition: object, timeout: float = 20.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.1)
+
+
+def test_stubs_hold_the_front_matter_and_one_block_for_the_markdown_extension(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(capsys, "pkg", "--out", "docs/howto", "--paths", "src", "--stubs")
+    assert code == 0, err
+    client = (project / "docs/howto/pkg/Client.md").read_text()
+    assert client.startswith("---\ntemplate: howto.html\n")
+    assert client.endswith('path: "pkg.Client"\n---\n\n::: howto pkg.Client\n')
+    assert (project / "docs/howto/pkg/index.md").read_text().endswith("\n::: howto pkg\n")
