@@ -61,6 +61,9 @@ class Param:
     annotation: str | None
     default: str | None
     description: str = ""
+    through: str | None = None
+    """For a keyword the docstring documents but the signature takes only through
+    `**kwargs`: that parameter's name (`kwargs`)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ class Description:
     raises: tuple[DocItem, ...] = ()
     structure: tuple[Sentence, ...] = ()
     """Facts read from the code: bases, decorators, async / generator, what it returns."""
+    private_params: tuple[str, ...] = ()
+    """Parameters named with a leading underscore: left out of the table, named in a note."""
 
 
 ExampleOrigin = Literal["docstring", "usage", "signature", "none"]
@@ -136,6 +141,8 @@ class Attribute:
     annotation: str | None
     value: str | None
     description: str = ""
+    computed: bool = False
+    """The value is an expression evaluated when the class is defined, not a literal."""
 
 
 @dataclass(frozen=True)

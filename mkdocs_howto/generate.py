@@ -12,10 +12,11 @@ from pathlib import Path
 
 import griffe
 
-from mkdocs_howto.analyze import AnalyzeOptions, Analyzer
+from mkdocs_howto.analyze import AnalyzeOptions, Analyzer, link_anchors
 from mkdocs_howto.analyze.code import forget_load
 from mkdocs_howto.analyze.description import parse_docstring
 from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS, find_vague_terms, vague_pattern
+from mkdocs_howto.analyze.members import parse_kwargs_docstrings
 from mkdocs_howto.analyze.symbols import Lookup, lookup_for
 from mkdocs_howto.cache import (
     CachedPage,
@@ -28,10 +29,11 @@ from mkdocs_howto.cache import (
     object_key,
     plugin_fingerprint,
 )
+from mkdocs_howto.docstrings import rest_to_markdown
 from mkdocs_howto.errors import HowToError, Problem, display_path
 from mkdocs_howto.facts import HowTo, IndexEntry, ModuleIndex
 from mkdocs_howto.load import LoadedApi, LoadOptions, PublicModule, PublicObject, load_api
-from mkdocs_howto.pages import SitePlan, plan_site, relative_link
+from mkdocs_howto.pages import SitePlan, page_links, plan_site, rebase_links, relative_link
 from mkdocs_howto.render import Renderer, RenderOptions, do_text
 from mkdocs_howto.worker import Send
 
@@ -129,6 +131,7 @@ def plan_pages(options: SiteOptions, *, keep_trees: bool = True) -> PlannedSite:
     timings: dict[str, float] = {}
     with _timed(timings, "load"):
         api = load_api(options.load, keep_trees=keep_trees)
+        parse_kwargs_docstrings(item.obj for item in api.objects)
         plan = plan_site(api, options.output_dir, options.nav_depth)
     lint = lint_docstrings(api, options.vague_terms) if options.lint_docstrings else []
     return PlannedSite(api, plan, lint, timings)
@@ -160,7 +163,7 @@ def write_pages(
     api, plan = planned.api, planned.plan
     timings = dict(planned.timings)
     lookups = Recorder(_resolver(api), identifier(api.roots[0].modules_collection))
-    analyzer = Analyzer(options.analyze, lookups)
+    analyzer = Analyzer(options.analyze, lookups, page_links(api, plan, link_anchors))
     renderer = renderer or Renderer(options.render)
     if cache is not None:
         cache.start_build()
@@ -194,7 +197,8 @@ def write_pages(
     with _timed(timings, "render"):
         for module in api.modules:
             uri = plan.index_pages[module.path]
-            emit(uri, renderer.render_index(_module_index(module, uri, plan, listed)))
+            index = _module_index(module, uri, plan, listed, analyzer)
+            emit(uri, renderer.render_index(index))
     if cache is not None:
         cache.finish_build()
     forget_load()
@@ -294,14 +298,18 @@ class _GriffeWarnings(logging.Handler):
 
 
 def _module_index(
-    module: PublicModule, uri: str, plan: SitePlan, listed: dict[str, _Listed]
+    module: PublicModule,
+    uri: str,
+    plan: SitePlan,
+    listed: dict[str, _Listed],
+    analyzer: Analyzer,
 ) -> ModuleIndex:
     def entry(name: str, obj: PublicObject, reexport: bool) -> IndexEntry:
         item = listed[obj.public_path]
         return IndexEntry(
             name,
             item.kind,
-            item.summary,
+            rebase_links(item.summary, plan.object_pages[obj.public_path], uri),
             relative_link(uri, plan.object_pages[obj.public_path]),
             documented_in=obj.module_path if reexport else None,
             alias_of=obj.name if reexport and name != obj.name else None,
@@ -320,12 +328,14 @@ def _module_index(
         for path in module.submodules
         if path in plan.index_pages
     )
-    return ModuleIndex(module.path, parse_docstring(module.module).summary, objects, submodules)
+    summary = parse_docstring(module.module, analyzer.converter(uri, module.module)).summary
+    return ModuleIndex(module.path, summary, objects, submodules)
 
 
 def _summary(path: str, parent: griffe.Module) -> str:
+    """A submodule's summary in the parent's list (roles as code: the list is one line)."""
     sub = parent.members.get(path.rsplit(".", 1)[-1])
-    return parse_docstring(sub).summary if isinstance(sub, griffe.Module) else ""
+    return parse_docstring(sub, rest_to_markdown).summary if isinstance(sub, griffe.Module) else ""
 
 
 def _resolver(api: LoadedApi) -> Lookup:

@@ -9,7 +9,7 @@ import hashlib
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,3 +239,90 @@ def _mentions(items: list[NavItem], output_dir: str) -> bool:
 def relative_link(from_uri: str, to_uri: str) -> str:
     """A Markdown link from one page source to another; MkDocs resolves and checks it."""
     return posixpath.relpath(to_uri, posixpath.dirname(from_uri))
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """Where a dotted path is documented: its page URI, with a method's anchor.
+
+    Public, canonical and re-export paths of every documented object, its methods (their
+    section on the class page) and other members (the class page), and modules (their index
+    page). Used to link what docstrings and steps name; no MkDocs, no Markdown.
+    """
+
+    targets: dict[str, str]
+    """Dotted path -> `uri` or `uri#anchor`."""
+    by_name: dict[str, list[str]]
+    """Last component -> the paths ending with it (for Sphinx-like suffix search)."""
+
+    def find(self, candidates: Iterable[str]) -> str | None:
+        """The target of the first candidate path that is documented; else of the only
+        documented path ending with the first candidate (`Request` -> `pkg.models.Request`)."""
+        candidates = list(candidates)
+        for path in candidates:
+            if path in self.targets:
+                return self.targets[path]
+        if not candidates:
+            return None
+        name = candidates[0]
+        suffix = "." + name
+        found = {
+            self.targets[path]
+            for path in self.by_name.get(name.rsplit(".", 1)[-1], ())
+            if path.endswith(suffix)
+        }
+        return found.pop() if len(found) == 1 else None
+
+    def link(self, from_uri: str, target: str) -> str:
+        """A relative Markdown link from the page `from_uri` to `target` (`uri#anchor`)."""
+        uri, _, anchor = target.partition("#")
+        return relative_link(from_uri, uri) + (f"#{anchor}" if anchor else "")
+
+
+def page_links(
+    api: LoadedApi, plan: SitePlan, anchors: Callable[[griffe.Class], dict[str, str]]
+) -> PageLinks:
+    """`anchors(cls)`: method name -> its anchor on the class page (the analyzer's choice)."""
+    targets: dict[str, str] = {}
+    for module in api.modules:
+        targets.setdefault(module.path, plan.index_pages[module.path])
+    for item in api.objects:
+        uri = plan.object_pages[item.public_path]
+        paths = dict.fromkeys((item.public_path, item.import_path, item.obj.path))
+        for path in paths:
+            targets.setdefault(path, uri)
+        if isinstance(item.obj, griffe.Class):
+            methods = anchors(item.obj)
+            for name in item.obj.members:
+                target = f"{uri}#{methods[name]}" if name in methods else uri
+                for path in paths:
+                    targets.setdefault(f"{path}.{name}", target)
+    for module in api.modules:
+        for name, obj in module.reexports:
+            targets.setdefault(f"{module.path}.{name}", plan.object_pages[obj.public_path])
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for path in targets:
+        by_name[path.rsplit(".", 1)[-1]].append(path)
+    return PageLinks(targets, dict(by_name))
+
+
+_LINK_TARGET = re.compile(r"\]\((?P<target>[^()\s]+)\)")
+
+
+def rebase_links(markdown: str, from_uri: str, to_uri: str) -> str:
+    """Markdown written for the page `from_uri`, its relative links made right for `to_uri`
+    (an object's summary shown on a module's index page)."""
+    if posixpath.dirname(from_uri) == posixpath.dirname(to_uri):
+        return markdown
+
+    def rebase(match: re.Match[str]) -> str:
+        target = match.group("target")
+        if ":" in target or target.startswith("/"):
+            return match.group(0)
+        path, _, anchor = target.partition("#")
+        absolute = posixpath.normpath(
+            posixpath.join(posixpath.dirname(from_uri), path or posixpath.basename(from_uri))
+        )
+        return f"]({relative_link(to_uri, absolute)}{'#' + anchor if anchor else ''})"
+
+    return _LINK_TARGET.sub(rebase, markdown)

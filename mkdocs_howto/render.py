@@ -207,6 +207,45 @@ def do_cell(value: object) -> str:
     return escape_html(" ".join(str(value).split())).replace("|", "\\|")
 
 
+def do_table(
+    rows: Sequence[Sequence[str]], headers: Sequence[str], title: str, css: str = ""
+) -> str:
+    """A table of Markdown cells as HTML whose cells are Markdown blocks (`md_in_html`), so a
+    description's code blocks, lists and admonitions render as blocks. Cells are Markdown the
+    filters made safe already. A column with one value on every row (two rows or more) or
+    empty on every row is left out; a dropped value is said once, after the title."""
+    rows = [list(row) for row in rows]
+    keep, notes = [0], []
+    for column in range(1, len(headers)):
+        values = {row[column].strip() for row in rows}
+        if values == {""}:
+            continue
+        if len(rows) > 1 and len(values) == 1 and column < len(headers) - 1:
+            value = values.pop()
+            if value.lower() not in title.lower():
+                notes.append(value)
+            continue
+        keep.append(column)
+    heading = f"**{title}**" + (f" (all {', '.join(notes)})" if notes else "")
+    head = "".join(f"<th>{do_text(headers[column])}</th>" for column in keep)
+    body = "".join(
+        "<tr markdown>\n"
+        + "".join(_cell(row[column], column == len(headers) - 1) for column in keep)
+        + "</tr>\n"
+        for row in rows
+    )
+    return (
+        f'{heading}\n\n<div class="howto-table {css}" markdown>\n<table markdown>\n'
+        f"<thead><tr>{head}</tr></thead>\n<tbody markdown>\n{body}</tbody>\n</table>\n</div>"
+    )
+
+
+def _cell(markdown: str, block: bool) -> str:
+    if not block:
+        return f"<td markdown>{' '.join(markdown.split())}</td>\n"
+    return f'<td markdown="block">\n\n{markdown.strip()}\n\n</td>\n'
+
+
 def do_indent(value: str, width: int = 4) -> str:
     """Indent every line; lines end at `\\n` only, so a listing keeps Python's line numbers
     (`str.splitlines` would also break at form feeds)."""
@@ -250,6 +289,7 @@ class Renderer:
             anchor=do_anchor,
             anchor_link=do_anchor_link,
             indent_md=do_indent,
+            table=do_table,
             yaml=do_yaml,
         )
         self.howto = self._template(options.howto_template)

@@ -7,7 +7,7 @@ Markdown, so other front ends (a Markdown extension, a CLI) can reuse it.
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -23,6 +23,7 @@ from mkdocs_howto.analyze.description import (
     structure_of_function,
 )
 from mkdocs_howto.analyze.example import ExampleBuilder, doctest_source
+from mkdocs_howto.analyze.members import attribute_rows, documented_params
 from mkdocs_howto.analyze.params import params_of
 from mkdocs_howto.analyze.phases import shape_steps
 from mkdocs_howto.analyze.sentences import join, sentence
@@ -31,9 +32,9 @@ from mkdocs_howto.analyze.symbols import Lookup
 from mkdocs_howto.analyze.targets import callable_of, class_target, hints_for
 from mkdocs_howto.analyze.usage import Snippet, UsageIndex, best_snippets
 from mkdocs_howto.analyze.verify import check_example, run_example
+from mkdocs_howto.docstrings import rest_to_markdown, rest_to_plain
 from mkdocs_howto.errors import display_path
 from mkdocs_howto.facts import (
-    Attribute,
     Example,
     HowTo,
     Member,
@@ -44,6 +45,7 @@ from mkdocs_howto.facts import (
     Text,
 )
 from mkdocs_howto.load import PublicObject
+from mkdocs_howto.pages import PageLinks
 
 #: Special methods whose steps a reader needs: construction, calling, context management,
 #: iteration. Other dunders (`__repr__`, `__eq__`…) stay out of the page.
@@ -88,12 +90,33 @@ class Generated(NamedTuple):
 
 
 class Analyzer:
-    """Build the facts of one page; `lookup` gives the signature facts of a dotted path."""
+    """Build the facts of one page; `lookup` gives the signature facts of a dotted path,
+    `links` where each documented path's page is (docstring roles link to it)."""
 
-    def __init__(self, options: AnalyzeOptions, lookup: Lookup) -> None:
+    def __init__(
+        self, options: AnalyzeOptions, lookup: Lookup, links: PageLinks | None = None
+    ) -> None:
         self.options = options
         self.lookup = lookup
+        self.links = links
         self._usage: dict[str, Snippet] | None = None
+
+    def converter(self, page_uri: str | None, scope: griffe.Object) -> Callable[[str], str]:
+        """Docstring text of `scope` as Markdown for the page `page_uri`: reST roles link to
+        the pages of their targets, relative to that page."""
+        links = self.links
+        if links is None or page_uri is None:
+            return rest_to_markdown
+
+        def resolve(target: str, role: str) -> str | None:
+            found = links.find(_candidates(target, scope))
+            return links.link(page_uri, found) if found else None
+
+        return lambda text: rest_to_markdown(text, resolve)
+
+    def _convert(self, item: PublicObject, scope: griffe.Object) -> Callable[[str], str]:
+        page = self.links.targets.get(item.public_path) if self.links else None
+        return self.converter(page, scope)
 
     def analyze(self, item: PublicObject) -> HowTo:
         if isinstance(item.obj, griffe.Class):
@@ -105,8 +128,8 @@ class Analyzer:
         shape = _shape(parsed.node if parsed else None)
         narrator = StepNarrator(parsed.comments if parsed else {}, self.options.extra_calls)
         steps = shape_steps(narrator.narrate(parsed.node.body)) if parsed else ()
-        docstring = parse_docstring(func)
-        params = _params(func, docstring.params)
+        docstring = parse_docstring(func, self._convert(item, func))
+        params, private = documented_params(params_of(func), docstring)
         structure = structure_of_function(item.name, shape, set(func.labels), list(params))
         builder = ExampleBuilder(self._import_path(item), hints_for([func], self.lookup))
         code = builder.for_function(callable_of(func, item.name))
@@ -116,8 +139,8 @@ class Analyzer:
             public_path=item.public_path,
             canonical_path=func.path,
             kind=shape.kind,
-            signature=signature(func, item.name),
-            description=describe(docstring, params, structure),
+            signature=wrapped_signature(func, item.name),
+            description=describe(docstring, params, structure, private),
             steps=steps,
             phases=(),
             example=self._example(func.path, docstring.examples, generated),
@@ -129,12 +152,17 @@ class Analyzer:
         comments = parsed.comments if parsed else {}
         narrator = StepNarrator(comments, self.options.extra_calls)
         methods = _methods(cls)
-        docstring = parse_docstring(cls)
+        convert = self._convert(item, cls)
+        docstring = parse_docstring(cls, convert)
+        init = cls.members.get("__init__")
+        if isinstance(init, griffe.Function) and init.docstring is not None:
+            # parameters documented on `__init__` rather than on the class
+            for name, doc in parse_docstring(init, convert).params.items():
+                docstring.params.setdefault(name, doc)
         # the same constructor the example is built from: inherited `__init__`, model fields…
-        init_params = tuple(
-            replace(param, description=docstring.params.get(param.name, ""))
-            for param in constructor_params(cls) or ()
-        )
+        signature_params = tuple(constructor_params(cls) or ())
+        attributes = attribute_rows(cls, docstring, convert)
+        params, private = documented_params(signature_params, docstring, attributes)
         phases = self._class_phases(cls, parsed, narrator, methods)
         public = [name for name in methods if not name.startswith("_")]
         return HowTo(
@@ -142,16 +170,18 @@ class Analyzer:
             public_path=item.public_path,
             canonical_path=cls.path,
             kind="dataclass" if "dataclass" in cls.labels else "class",
-            signature=f"class {item.name}({_param_list(init_params)})",
-            description=describe(docstring, init_params, structure_of_class(cls, public)),
+            signature=wrap_signature(f"class {item.name}", _param_parts(signature_params), ""),
+            description=describe(docstring, params, structure_of_class(cls, public), private),
             steps=(),
             phases=phases,
             example=self._example(
                 cls.path, docstring.examples, self._class_example(item, cls, methods)
             ),
             source=self._source(cls),
-            members=tuple(_member(method) for method in methods.values()),
-            attributes=_attributes(cls, {param.name for param in init_params}),
+            members=tuple(
+                _member(method, self._convert(item, method)) for method in methods.values()
+            ),
+            attributes=tuple(a for a in attributes if a.name not in {p.name for p in params}),
             bases=tuple(str(base) for base in cls.bases),
         )
 
@@ -295,7 +325,7 @@ def _attribute_steps(
 ) -> tuple[Step, ...]:
     """A step per class-level assignment, with the attribute's docstring saying what it is for."""
     docs = {
-        attr.lineno: attr.docstring.value.split("\n\n")[0].strip()
+        attr.lineno: rest_to_plain(attr.docstring.value.split("\n\n")[0].strip())
         for attr in cls.attributes.values()
         if not attr.is_alias and attr.docstring is not None and attr.lineno
     }
@@ -340,8 +370,34 @@ def method_anchor(name: str) -> str:
     return f"{name}-method" if name in SECTION_IDS else name
 
 
-def _member(method: griffe.Function) -> Member:
-    docstring = parse_docstring(method)
+def link_anchors(cls: griffe.Class) -> dict[str, str]:
+    """Method name -> the anchor of its section on the class page, for links to it (ids
+    with an edge underscore are escaped in Markdown: those methods are linked by page)."""
+    return {
+        name: method_anchor(name)
+        for name in _methods(cls)
+        if not (name.startswith("_") or name.endswith("_"))
+    }
+
+
+def _candidates(target: str, scope: griffe.Object) -> Iterator[str]:
+    """Paths a role's target may mean, nearest first: as written, inside each enclosing
+    object (`:meth:`log`` in a class), and as the scope's imports resolve its first name."""
+    yield target
+    node: griffe.Object | None = scope
+    while node is not None:
+        yield f"{node.path}.{target}"
+        node = node.parent
+    first, _, rest = target.partition(".")
+    try:
+        resolved = scope.resolve(first)
+    except (griffe.NameResolutionError, griffe.AliasResolutionError, KeyError, ValueError):
+        return
+    yield f"{resolved}.{rest}" if rest else resolved
+
+
+def _member(method: griffe.Function, convert: Callable[[str], str]) -> Member:
+    docstring = parse_docstring(method, convert)
     kind = (
         "property"
         if "property" in method.labels
@@ -358,31 +414,14 @@ def _member(method: griffe.Function) -> Member:
     )
 
 
-def _attributes(cls: griffe.Class, params: set[str]) -> tuple[Attribute, ...]:
-    """Public attributes that are not constructor parameters (those have their own table)."""
-    return tuple(
-        Attribute(
-            name,
-            str(attr.annotation) if attr.annotation else None,
-            str(attr.value) if attr.value is not None else None,
-            attr.docstring.value.split("\n\n")[0] if attr.docstring else "",
-        )
-        for name, attr in cls.attributes.items()
-        if not name.startswith("_") and not attr.is_alias and name not in params
-    )
-
-
-def _params(func: griffe.Function | None, described: Mapping[str, str]) -> tuple[Param, ...]:
-    """Parameters as callers pass them, with the docstring's description of each."""
-    if func is None:
-        return ()
-    return tuple(replace(p, description=described.get(p.name, "")) for p in params_of(func))
-
-
 _MARKERS = {"variadic positional": "*", "variadic keyword": "**"}
 
 
 def _param_list(params: tuple[Param, ...]) -> str:
+    return ", ".join(_param_parts(params))
+
+
+def _param_parts(params: tuple[Param, ...]) -> list[str]:
     parts: list[str] = []
     star_done = slash_pending = False
     for param in params:
@@ -404,11 +443,31 @@ def _param_list(params: tuple[Param, ...]) -> str:
         parts.append(text)
     if slash_pending:
         parts.append("/")
-    return ", ".join(parts)
+    return parts
 
 
 def signature(func: griffe.Function, name: str) -> str:
-    """`name(a: int, *, b: str = "x") -> bool`, from Griffe's parameters."""
+    """`name(a: int, *, b: str = "x") -> bool`, from Griffe's parameters, on one line."""
     prefix = "async def " if "async" in func.labels else "def "
     returns = f" -> {func.returns}" if func.returns is not None else ""
-    return f"{prefix}{name}({_param_list(_params(func, {}))}){returns}"
+    return f"{prefix}{name}({_param_list(params_of(func))}){returns}"
+
+
+def wrapped_signature(func: griffe.Function, name: str) -> str:
+    """The signature as Black or Ruff lay it out: one line when it fits, else one
+    parameter per line."""
+    prefix = "async def " if "async" in func.labels else "def "
+    returns = f" -> {func.returns}" if func.returns is not None else ""
+    return wrap_signature(f"{prefix}{name}", _param_parts(params_of(func)), returns)
+
+
+#: Black's and Ruff's default line length.
+LINE_LENGTH = 88
+
+
+def wrap_signature(head: str, parts: list[str], tail: str) -> str:
+    one_line = f"{head}({', '.join(parts)}){tail}"
+    if len(one_line) <= LINE_LENGTH or not parts:
+        return one_line
+    inner = "".join(f"    {part},\n" for part in parts)
+    return f"{head}(\n{inner}){tail}"

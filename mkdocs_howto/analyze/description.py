@@ -2,43 +2,183 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import griffe
 
 from mkdocs_howto.analyze.code import FunctionShape
 from mkdocs_howto.analyze.sentences import code_list, join, sentence
+from mkdocs_howto.docstrings import field_literals
 from mkdocs_howto.facts import Description, DocItem, Param, Sentence, Text
 
 Kind = griffe.DocstringSectionKind
 _EXAMPLE_TITLES = ("example", "examples", "usage")
 
 
+@dataclass(frozen=True)
+class DocParam:
+    """A parameter or attribute as the docstring documents it."""
+
+    description: str
+    annotation: str | None = None
+
+
 @dataclass
 class ParsedDocstring:
-    """The sections of a docstring this plugin uses."""
+    """The sections of a docstring this plugin uses; text converted by `convert` (reST)."""
 
     summary: str = ""
     body: list[str] = field(default_factory=list)
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, DocParam] = field(default_factory=dict)
+    """By name without stars: `**kwargs` and `kwargs` are the same parameter."""
     returns: list[DocItem] = field(default_factory=list)
     yields: list[DocItem] = field(default_factory=list)
     raises: list[DocItem] = field(default_factory=list)
+    attributes: dict[str, DocParam] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
     """Code of the Examples sections (doctest or fenced), in order."""
+    convert: Callable[[str], str] = field(default=lambda text: text, repr=False)
+
+    def param(self, name: str) -> str:
+        found = self.params.get(name)
+        return found.description if found else ""
 
 
-def parse_docstring(obj: griffe.Object) -> ParsedDocstring:
-    parsed = ParsedDocstring()
+def _identity(text: str) -> str:
+    return text
+
+
+def parse_docstring(
+    obj: griffe.Object | griffe.Alias, convert: Callable[[str], str] = _identity
+) -> ParsedDocstring:
+    """The docstring's sections; Google or NumPy sections Griffe's `auto` left in the text
+    are parsed again (a `Returns:` without a blank line before it, NumPy underlines)."""
+    parsed = ParsedDocstring(convert=convert)
     if obj.docstring is None:
         return parsed
-    for section in obj.docstring.parsed:
+    for section in sections_of(obj):
         _SECTION_READERS.get(section.kind, _read_other)(parsed, section)
     return parsed
 
 
+#: A Google section title on its own line, at the margin.
+_GOOGLE_TITLE = re.compile(
+    r"^(?:Args|Arguments|Params|Parameters|Keyword Args|Keyword Arguments|Other Parameters|"
+    r"Returns?|Yields?|Raises|Exceptions|Warns|Attributes|Examples?|Notes?|Warnings?"
+    r"|Receives):[ \t]*$",
+    re.M,
+)
+#: A NumPy section title: a known name over a line of dashes.
+_NUMPY_TITLE = re.compile(
+    r"^(?:Parameters|Other Parameters|Returns|Yields|Receives|Raises|Warns|Attributes|"
+    r"Examples|Notes|Warnings|See Also|References|Methods)[ \t]*\n[ \t]*-{3,}[ \t]*$",
+    re.M,
+)
+
+
+#: A Sphinx field at the margin (`:param code: …`, `:rtype: int`).
+_SPHINX_FIELD = re.compile(
+    r"^:(?:param|parameter|arg|argument|key|keyword|type|raises?|except|exception|"
+    r"returns?|rtype|var|ivar|cvar|vartype|yields?|ytype)\b[^:\n]*:",
+    re.M,
+)
+
+
+def sections_of(obj: griffe.Object | griffe.Alias) -> list[griffe.DocstringSection]:
+    """Griffe's sections, with text sections that hide Google or NumPy ones parsed again.
+
+    The tail from the hidden title on is parsed as a docstring of its own, starting at its
+    line, so Griffe's warnings still name the right line.
+    """
+    docstring = obj.docstring
+    assert docstring is not None
+    sections: list[griffe.DocstringSection] = []
+    for section in docstring.parsed:
+        text = section.value if section.kind is Kind.text else None
+        found = _hidden_title(text) if isinstance(text, str) else None
+        if found is None:
+            sections.append(section)
+            continue
+        start, style = found
+        head, tail = text[:start].rstrip(), text[start:]  # type: ignore[index]
+        if head:
+            sections.append(griffe.DocstringSectionText(head))
+        offset = docstring.value.find(tail)
+        lineno = (docstring.lineno or 1) + (
+            docstring.value.count("\n", 0, offset) if offset > 0 else 0
+        )
+        # Griffe sees the title only after a line break; its value (and lines) start at the title
+        again = griffe.Docstring("\n" + tail, lineno=lineno, parent=docstring.parent)
+        sections += again.parse(style)
+    return sections
+
+
+def _hidden_title(text: str) -> tuple[int, griffe.Parser] | None:
+    """Where a section title Griffe did not see starts in a text section, outside code."""
+    styles = (
+        (_NUMPY_TITLE, griffe.Parser.numpy),
+        (_GOOGLE_TITLE, griffe.Parser.google),
+        (_SPHINX_FIELD, griffe.Parser.sphinx),
+    )
+    found = [
+        (match.start(), style)
+        for pattern, style in styles
+        for match in pattern.finditer(text)
+        if not _inside_code(text, match.start())
+    ]
+    return min(found, key=lambda hit: hit[0]) if found else None
+
+
+def _inside_code(text: str, position: int) -> bool:
+    before = text[:position]
+    fences = len(re.findall(r"^\s*(?:```|~~~)", before, re.M))
+    return fences % 2 == 1
+
+
+#: `(float, optional): ` at the start of a description: a type the parser did not take.
+_TYPE_PREFIX = re.compile(r"^\((?P<type>[^():]*(?:\([^()]*\)[^():]*)*)\)\s*:\s*")
+
+
+def split_type_prefix(description: str) -> tuple[str | None, str]:
+    """`(float, optional): Total steps.` -> (`float`, `Total steps.`)."""
+    match = _TYPE_PREFIX.match(description)
+    if match is None:
+        return None, description
+    kind = re.sub(r",?\s*optional\s*$", "", match.group("type"), flags=re.I).strip()
+    return (kind or None), description[match.end() :]
+
+
+#: `list[int]: ` at the start of a Google return's description: its type, not its words.
+_TYPE_LEAD = re.compile(r"^(?P<type>[\w.]+(?:\[[^:]*\])?(?:\s*\|\s*[\w.]+(?:\[[^:]*\])?)*):\s+")
+
+
+def split_type_lead(description: str) -> tuple[str | None, str]:
+    """`list[int]: The values.` -> (`list[int]`, `The values.`)."""
+    match = _TYPE_LEAD.match(description)
+    if match is None or "\n" in match.group("type"):
+        return None, description
+    return match.group("type"), description[match.end() :]
+
+
+_BUILTIN_TYPES = frozenset(
+    ["int", "str", "float", "bool", "bytes", "dict", "list", "tuple", "set", "object", "Any"]
+)
+
+
+def _looks_like_type(written: str, annotation: str | None) -> bool:
+    """`list[int]`, `pkg.Thing`, `int | None`, a builtin, or the signature's own type."""
+    return written == annotation or written in _BUILTIN_TYPES or bool(set(written) & set("[.|"))
+
+
+def bare_name(name: str) -> str:
+    """A parameter's name without the stars (or reST-escaped stars) of `*args`/`**kwargs`."""
+    return name.replace("\\", "").lstrip("*")
+
+
 def _read_text(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
-    text = str(section.value).strip()
+    text = parsed.convert(str(section.value).strip())
     if not parsed.summary:
         summary, _, rest = text.partition("\n\n")
         parsed.summary = summary.strip()
@@ -47,32 +187,68 @@ def _read_text(parsed: ParsedDocstring, section: griffe.DocstringSection) -> Non
         parsed.body.append(text)
 
 
+def _documented(parsed: ParsedDocstring, item: griffe.DocstringNamedElement) -> DocParam:
+    annotation, description = split_type_prefix(item.description or "")
+    if item.annotation is not None and str(item.annotation).strip():
+        written = str(item.annotation)
+        annotation = written if "\n" not in written else annotation
+    return DocParam(parsed.convert(field_literals(description)), annotation)
+
+
 def _read_params(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
     for item in section.value:
-        parsed.params[item.name] = item.description
+        parsed.params[bare_name(item.name)] = _documented(parsed, item)
 
 
-def _items(section: griffe.DocstringSection) -> list[DocItem]:
-    return [
-        DocItem(
-            name=str(getattr(item, "name", "") or ""),
-            annotation=str(item.annotation) if getattr(item, "annotation", None) else None,
-            description=item.description,
+def _read_attributes(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
+    for item in section.value:
+        parsed.attributes[bare_name(item.name)] = _documented(parsed, item)
+
+
+def _items(parsed: ParsedDocstring, section: griffe.DocstringSection) -> list[DocItem]:
+    items = []
+    for item in section.value:
+        annotation = str(item.annotation) if getattr(item, "annotation", None) else None
+        description = item.description or ""
+        if annotation and "\n\n" in annotation:
+            # Sphinx fields end at a blank line: what follows `:rtype:` is the docstring's text
+            annotation, _, rest = annotation.partition("\n\n")
+            parsed.body.append(parsed.convert(rest.strip()))
+        elif "\n\n" in description and _after_fields(description):
+            description, _, rest = description.partition("\n\n")
+            parsed.body.append(parsed.convert(rest.strip()))
+        prefix, description = split_type_prefix(description)
+        if section.kind is not Kind.raises:
+            written, rest = split_type_lead(description)
+            if written and _looks_like_type(written, annotation):
+                prefix, description = prefix or written, rest
+        items.append(
+            DocItem(
+                name=str(getattr(item, "name", "") or ""),
+                annotation=annotation or prefix,
+                description=parsed.convert(field_literals(description)),
+            )
         )
-        for item in section.value
-    ]
+    return items
+
+
+def _after_fields(description: str) -> bool:
+    """True when the text after a blank line is the docstring's prose, not the field's:
+    a `Usage::` paragraph or a doctest at the margin."""
+    rest = description.partition("\n\n")[2].lstrip("\n")
+    return rest.rstrip().split("\n")[0].rstrip().endswith("::") or rest.startswith(">>>")
 
 
 def _read_returns(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
-    parsed.returns.extend(_items(section))
+    parsed.returns.extend(_items(parsed, section))
 
 
 def _read_yields(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
-    parsed.yields.extend(_items(section))
+    parsed.yields.extend(_items(parsed, section))
 
 
 def _read_raises(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
-    parsed.raises.extend(_items(section))
+    parsed.raises.extend(_items(parsed, section))
 
 
 def _read_examples(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
@@ -93,17 +269,18 @@ def _read_admonition(parsed: ParsedDocstring, section: griffe.DocstringSection) 
         if blocks:
             parsed.examples.extend(blocks)
             return
+    text = parsed.convert(text)
     parsed.body.append(f"**{title}:** {text}" if title else text)
 
 
 def _read_other(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
-    """Sections this page does not lay out (attributes, warns…) stay in the body as text."""
+    """Sections this page does not lay out (warns, other parameters…) stay in the body."""
     title = section.title or str(section.kind.value).capitalize()
-    if section.kind is Kind.attributes or section.kind is Kind.other_parameters:
-        lines = [f"- `{item.name}`: {item.description}" for item in section.value]
+    if section.kind is Kind.other_parameters:
+        lines = [f"- `{item.name}`: {parsed.convert(item.description)}" for item in section.value]
         parsed.body.append(f"**{title}:**\n\n" + "\n".join(lines))
     elif isinstance(section.value, str):
-        parsed.body.append(section.value)
+        parsed.body.append(parsed.convert(section.value))
 
 
 _SECTION_READERS = {
@@ -112,6 +289,7 @@ _SECTION_READERS = {
     Kind.returns: _read_returns,
     Kind.yields: _read_yields,
     Kind.raises: _read_raises,
+    Kind.attributes: _read_attributes,
     Kind.examples: _read_examples,
     Kind.admonition: _read_admonition,
 }
@@ -185,9 +363,13 @@ def structure_of_class(cls: griffe.Class, methods: list[str]) -> tuple[Sentence,
 
 
 def describe(
-    summary: ParsedDocstring, params: tuple[Param, ...], structure: tuple[Sentence, ...]
+    summary: ParsedDocstring,
+    params: tuple[Param, ...],
+    structure: tuple[Sentence, ...],
+    private: tuple[str, ...] = (),
 ) -> Description:
     return Description(
+        private_params=private,
         summary=summary.summary,
         body="\n\n".join(summary.body),
         from_docstring=bool(summary.summary),
