@@ -27,6 +27,7 @@ from mkdocs_howto.config import EXTENSION_NAME, HowToConfig, validate_options
 from mkdocs_howto.engine import HowToEngine, SiteSettings, line_anchors
 from mkdocs_howto.errors import HowToError
 from mkdocs_howto.generate import GeneratedSite
+from mkdocs_howto.hosts import host_api
 
 #: Under `mkdocs.*`: MkDocs' `--strict` counts these warnings (no MkDocs import needed).
 log = logging.getLogger("mkdocs.plugins.mkdocs_howto.markdown")
@@ -221,8 +222,9 @@ class HowToExtension(Extension):
         super().__init__()
 
     def extendMarkdown(self, md: Markdown) -> None:
-        md.preprocessors.register(HowToPreprocessor(md, self), "mkdocs_howto", 31.5)
-        md.registerExtension(self)
+        with host_api("Python-Markdown's extension API (preprocessors.register)"):
+            md.preprocessors.register(HowToPreprocessor(md, self), "mkdocs_howto", 31.5)
+            md.registerExtension(self)
 
     def site(self, md: Markdown) -> _Loaded:
         raw = dict(self.options)

@@ -27,6 +27,7 @@ from mkdocs_howto.engine import (
     line_anchors,
 )
 from mkdocs_howto.errors import HowToError
+from mkdocs_howto.hosts import host_api
 from mkdocs_howto.pages import merge_nav
 from mkdocs_howto.render import Renderer
 
@@ -115,12 +116,14 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check options, register templates, CSS and Markdown extensions."""
-        custom_dir = config.theme.custom_dir
-        config.theme.dirs.insert(1 if custom_dir else 0, str(THEME))
-        config.extra_css.append(CSS_URI)
-        _add_extensions(config)
         with _as_plugin_errors():
-            self.engine.configure(self.config, _site_settings(config))
+            with host_api("its configuration (theme, extra_css, markdown_extensions)"):
+                custom_dir = config.theme.custom_dir
+                config.theme.dirs.insert(1 if custom_dir else 0, str(THEME))
+                config.extra_css.append(CSS_URI)
+                _add_extensions(config)
+                settings = _site_settings(config)
+            self.engine.configure(self.config, settings)
         return config
 
     @event_priority(50)  # before nav plugins, so they see the generated pages
@@ -128,15 +131,16 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         """Generate the pages (or start a worker writing them) and their nav section."""
         with _as_plugin_errors(), self.engine.timed():
             plan, _, pages = self.engine.generate()
-            others = [f.src_uri for f in files.documentation_pages()]
-            config.nav = merge_nav(
-                config.nav,
-                nest_paths(others),  # type: ignore[no-untyped-call]
-                plan.nav,
-                self.config.output_dir,
-                self.config.nav_title,
-            )
-            self._add_pages(files, config, pages)
+            with host_api("its files and nav (Files, File.generated, nest_paths)"):
+                others = [f.src_uri for f in files.documentation_pages()]
+                config.nav = merge_nav(
+                    config.nav,
+                    nest_paths(others),  # type: ignore[no-untyped-call]
+                    plan.nav,
+                    self.config.output_dir,
+                    self.config.nav_title,
+                )
+                self._add_pages(files, config, pages)
         return files
 
     def on_post_build(self, config: MkDocsConfig) -> None:

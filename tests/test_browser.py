@@ -149,3 +149,88 @@ def test_search_finds_the_object_by_name(page: Any) -> None:
     result = page.locator(".md-search-result__item a", has_text="convert_temperature").first
     result.wait_for(state="visible")
     assert PAGE in str(result.get_attribute("href"))
+
+
+# ------------------------------------------------- the demo built by ProperDocs and Zensical
+
+
+@pytest.fixture(scope="module")
+def engine_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The demo built by ProperDocs (the plugin) and by Zensical (generated pages), each
+    served over loopback HTTP: engine name -> URL of the site."""
+    from engines import (  # noqa: PLC0415 (after the module's browser checks)
+        PROPERDOCS_REQUIREMENTS,
+        ZENSICAL_REQUIREMENTS,
+        build_with_properdocs,
+        build_with_zensical,
+        engine,
+    )
+
+    folder = tmp_path_factory.mktemp("engines")
+    sites = {
+        "ProperDocs": build_with_properdocs(
+            engine("ProperDocs", "properdocs", PROPERDOCS_REQUIREMENTS), folder / "properdocs"
+        ),
+        "Zensical": build_with_zensical(
+            engine("Zensical", "zensical", ZENSICAL_REQUIREMENTS),
+            folder / "zensical",
+            extension=False,
+        ),
+    }
+    servers, urls = [], {}
+    try:
+        for name, site in sites.items():
+            port = free_port()
+            servers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+                    cwd=site,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            urls[name] = f"http://127.0.0.1:{port}/"
+            wait_for(lambda url=urls[name]: _responds(url), 15, "http.server")  # type: ignore[misc]
+        yield urls
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+@pytest.mark.engines
+@pytest.mark.parametrize("name", ["ProperDocs", "Zensical"])
+def test_a_class_page_built_by_each_engine_reads_and_links_to_its_source(
+    browser: Any, engine_sites: dict[str, str], name: str
+) -> None:
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    tab.route("**/*", _loopback_only)
+    tab.set_default_timeout(TIMEOUT_MS)
+    try:
+        tab.goto(engine_sites[name] + "howto/skyfeed/session/FeedSession/")
+        assert tab.locator("article h1").first.inner_text().strip().startswith("FeedSession")
+        for section, title in (
+            ("description", "Description"),
+            ("execution-steps", "Execution Steps"),
+            ("usage-example", "Usage Example"),
+        ):
+            heading = tab.locator(f"h2#{section}")
+            assert heading.is_visible(), section
+            assert heading.inner_text().strip().startswith(title)
+        assert tab.locator("h2#execution-steps ~ ol li").count() >= 3
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"engine-{name}-top.png"))
+        link = tab.locator("a.howto-line").first
+        target = str(link.get_attribute("href"))
+        link.click()
+        tab.wait_for_function(f"location.hash === {target!r}")
+        assert tab.evaluate(f"document.getElementById({target[1:]!r}) !== null")
+        # the page template's wrapper and the stylesheet both reached the page
+        assert tab.evaluate(
+            "getComputedStyle(document.querySelector('.howto-page')) !== null && "
+            "[...document.styleSheets].some(s => (s.href || '').endsWith('howto.css'))"
+        )
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"engine-{name}.png"), full_page=False)
+        tab.close()

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import Package, write_config
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from mkdocs_howto.cli import main
 from mkdocs_howto.output import MANIFEST
-from tests.conftest import Package, write_config
 
 SOURCE = {
     "pkg/__init__.py": '''

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import Package, generate
 from markdown import Markdown
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -17,7 +18,6 @@ from mkdocs.exceptions import Abort
 
 from mkdocs_howto import markdown as extension
 from mkdocs_howto.engine import EXTENSIONS
-from tests.conftest import Package, generate
 
 SOURCE = {
     "pkg/__init__.py": '''
