@@ -253,7 +253,9 @@ class _Job:
         """Regenerate when a watched file changes (the engine's cache: only changed objects
         are analyzed again), until interrupted."""
         self.engine.start_process(serving=True, one_shot=False, dirty=False)
-        log.info("watching %d folders; Ctrl+C stops", len(self._watched()))
+        root = self.settings.root
+        watched = ", ".join(_relative(path, root) for path in self._watched())
+        log.info("watching %s; Ctrl+C stops", watched)
         seen = self._fingerprint()
         while True:
             time.sleep(WATCH_INTERVAL_SECONDS)
