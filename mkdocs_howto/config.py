@@ -123,6 +123,10 @@ class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     verify_examples = c.Choice(("static", "run", "off"), default="static")
     """`static`: check every example against the API; `run`: also run docstring examples and
     doctests in a subprocess (this imports your code); `off`: no checks."""
+    griffe_warnings = c.Choice(("warn", "info"), default="warn")
+    """How Griffe's docstring-parsing warnings (`Confusing indentation`, a parameter missing
+    from the signature) are logged: `warn` (they count for `mkdocs build --strict`) or `info`
+    (shown, not counted). The plugin's own warnings are always warnings."""
     cache_dir = c.Optional(c.Type(str))
     """Folder (relative to `mkdocs.yml`) for an on-disk cache of analyzed pages, so the first
     build after a restart is fast too; off by default, safe to delete."""

@@ -110,6 +110,8 @@ class HowToOptions(Protocol):
     def verify_examples(self) -> str: ...
     @property
     def cache_dir(self) -> str | None: ...
+    @property
+    def griffe_warnings(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -177,11 +179,11 @@ class HowToEngine:
         if self.froze:  # our last build's objects (`serve --clean`): collectable again
             gc.unfreeze()
             self.froze = False
-        route_griffe_logs(self.log)
         self.stop_worker()
+        self.howto = howto
+        route_griffe_logs(self.log, docstring_level=self.docstring_level)
         self.site = None
         self.listings = {}
-        self.howto = howto
         check_lexicon(howto.lexicon, howto.vague_terms)
         self.options = site_options(howto, settings, self.log)
         self.renderer = self._renderer(self.options.render)
@@ -345,9 +347,15 @@ class HowToEngine:
         if problem:
             self.log.warning("howto: %s", problem)
 
+    @property
+    def docstring_level(self) -> int:
+        """The level of Griffe's docstring-parsing warnings (`griffe_warnings`)."""
+        demoted = self.howto is not None and self.howto.griffe_warnings == "info"
+        return logging.INFO if demoted else logging.WARNING
+
     def _report_problems(self, site: GeneratedSite) -> None:
-        for message in site.replayed:
-            self.log.warning("%s", message)
+        for message in site.replayed:  # Griffe's docstring warnings of pages from the cache
+            self.log.log(self.docstring_level, "%s", message)
         for problem in site.problems:
             self.log.warning("%s", problem)
 
@@ -492,21 +500,35 @@ def site_options(howto: HowToOptions, settings: SiteSettings, log: Log) -> SiteO
 
 
 class _ToFrontendLog(logging.Handler):
-    """Re-emit Griffe's records on the frontend's logger (MkDocs: where `--strict` counts)."""
+    """Re-emit Griffe's records on the frontend's logger (MkDocs: where `--strict` counts);
+    its docstring-parsing warnings at `docstring_level` (`griffe_warnings: info`)."""
 
-    def __init__(self, log: Log) -> None:
+    def __init__(self, log: Log, docstring_level: int = logging.WARNING) -> None:
         super().__init__(logging.WARNING)
         self.log = log
+        self.docstring_level = docstring_level
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.log.log(record.levelno, "%s", record.getMessage())
+        level = record.levelno
+        if level == logging.WARNING and is_docstring_warning(record):
+            level = self.docstring_level
+        self.log.log(level, "%s", record.getMessage())
 
 
-def route_griffe_logs(log: Log) -> None:
+def is_docstring_warning(record: logging.LogRecord) -> bool:
+    """Whether Griffe logged `record` while parsing a docstring: its docstring parsers live in
+    `griffe/_internal/docstrings/` (Griffe 2.x) or `_griffe/docstrings/` (1.x)."""
+    return "docstrings" in Path(record.pathname).parts
+
+
+def route_griffe_logs(log: Log, *, docstring_level: int = logging.WARNING) -> None:
     griffe_log = logging.getLogger("griffe")
-    if not any(isinstance(handler, _ToFrontendLog) for handler in griffe_log.handlers):
-        griffe_log.addHandler(_ToFrontendLog(log))
-        griffe_log.propagate = False
+    for handler in griffe_log.handlers:
+        if isinstance(handler, _ToFrontendLog):
+            handler.log, handler.docstring_level = log, docstring_level
+            return
+    griffe_log.addHandler(_ToFrontendLog(log, docstring_level))
+    griffe_log.propagate = False
 
 
 def check_lexicon(entries: dict[str, str], terms: list[str]) -> None:

@@ -195,6 +195,20 @@ def merge_nav(
     return [*user_nav, {title: section}]
 
 
+def nav_uris(items: list[NavItem] | None) -> set[str]:
+    """Every page a nav lists (`mkdocs.yml` shape): generated pages it leaves out are marked
+    not-in-nav, so MkDocs does not list each of them at INFO on every build."""
+    found: set[str] = set()
+    for item in items or []:
+        values = item.values() if isinstance(item, dict) else [item]
+        for value in values:
+            if isinstance(value, str):
+                found.add(value)
+            elif isinstance(value, list):
+                found |= nav_uris(value)
+    return found
+
+
 def _is_dir_entry(value: object, output_dir: str) -> bool:
     return isinstance(value, str) and value.strip("/") == output_dir.strip("/")
 

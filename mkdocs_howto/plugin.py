@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
@@ -28,7 +28,7 @@ from mkdocs_howto.engine import (
 )
 from mkdocs_howto.errors import HowToError
 from mkdocs_howto.hosts import host_api
-from mkdocs_howto.pages import merge_nav
+from mkdocs_howto.pages import merge_nav, nav_uris
 from mkdocs_howto.render import Renderer
 
 if TYPE_CHECKING:  # a type only: importing the server costs every build ~20 ms
@@ -164,10 +164,13 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         # Every page shows the nav: when it (or mkdocs.yml) changes, every page is stale.
         layout = digest(repr(config.nav), files_fingerprint(_config_file(config)))
         changed = self.engine.changed_pages(layout, pages)
+        listed = nav_uris(config.nav)
         for uri, content in pages.items():
             # `generated` builds `cls(...)`, so this is a `_HowToFile`; its stub says `File`.
             page = cast(_HowToFile, _HowToFile.generated(config, uri, content=content or ""))
             page.edit_uri = None
+            if uri not in listed:  # (`nav_depth: modules`): no INFO line per page
+                page.inclusion = InclusionLevel.NOT_IN_NAV
             if content is None:
                 page.fetch_markdown = partial(self._fetch, uri)
             else:
