@@ -41,6 +41,7 @@ DEMO = HERE.parent / "site_example" / "src"
 
 _SOURCE = re.compile(r"<!-- howto:source -->.*?<!-- /howto:source -->", re.S)
 _FENCED = re.compile(r"^(\s*)(`{3,}|~{3,}).*?^\1\2\s*$", re.S | re.M)
+_LONG_SPAN = re.compile(r"(`{2,})(?!`).+?(?<!`)\1(?!`)", re.S)
 _SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _ROLE = re.compile(
     r":(?:py:)?(?:class|func|meth|exc|attr|mod|data|obj|const|ref):\\?`"
@@ -57,7 +58,7 @@ _NUMPY = re.compile(r"^\s*[A-Z][A-Za-z ]+\n\s*-{3,}\s*$", re.M)
 #: A bold section name not introducing one of the page's own tables.
 _BOLD_SECTION = re.compile(
     r"^\*\*(?:Args|Parameters|Returns|Yields|Raises|Attributes)\*\*[ \t]*$"
-    r"(?!.*\n\n<div class=\"howto-table)",
+    r"(?!.*\n\n(?:<div class=\"howto-table|\|))",
     re.M,
 )
 _ROW = re.compile(r"<tr markdown>\n<td markdown>(?P<name>.*?)</td>\n(?P<cells>.*?)</tr>", re.S)
@@ -75,9 +76,14 @@ class Counts:
 
 
 def prose(markdown: str) -> str:
-    text = _SOURCE.sub("", markdown)
-    text = _FENCED.sub("", text)
-    return _SPAN.sub("", text)
+    """The page without its Source section, fenced blocks and code spans."""
+    return _SPAN.sub("", without_blocks(markdown))
+
+
+def without_blocks(markdown: str) -> str:
+    """The page without its Source section, fenced blocks and code spans of two or more
+    backticks (single-backtick spans are kept: a raw role's target looks like one)."""
+    return _LONG_SPAN.sub("", _FENCED.sub("", _SOURCE.sub("", markdown)))
 
 
 def documented_names(docstring: str) -> set[str]:
@@ -154,7 +160,7 @@ def count(package: str, paths: tuple[Path, ...]) -> Counts:
             continue
         counts.pages += 1
         text = prose(markdown)
-        if _ROLE.search(text) or _LITERAL.search(text):
+        if _ROLE.search(without_blocks(markdown)) or _LITERAL.search(text):
             counts.raw_rest.append(uri)
         if _GOOGLE.search(text) or _NUMPY.search(text) or _BOLD_SECTION.search(text):
             counts.leaked_headers.append(uri)

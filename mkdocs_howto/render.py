@@ -207,6 +207,18 @@ def do_cell(value: object) -> str:
     return escape_html(" ".join(str(value).split())).replace("|", "\\|")
 
 
+_BREAK_AFTER = re.compile(r"(?<=[\[(,|.])")
+
+
+def do_wrapping_code(value: object) -> str:
+    """Inline code (a type, a value) that may wrap after `[`, `(`, `,`, `|` and `.` rather
+    than inside a name, for narrow table columns. Escaped like `_html_code`."""
+    text = " ".join(str(value).split())
+    if not text:
+        return ""
+    return "<code>" + "<wbr>".join(do_text(part) for part in _BREAK_AFTER.split(text)) + "</code>"
+
+
 def do_table(
     rows: Sequence[Sequence[str]], headers: Sequence[str], title: str, css: str = ""
 ) -> str:
@@ -290,6 +302,7 @@ class Renderer:
             anchor_link=do_anchor_link,
             indent_md=do_indent,
             table=do_table,
+            wrapping_code=do_wrapping_code,
             yaml=do_yaml,
         )
         self.howto = self._template(options.howto_template)

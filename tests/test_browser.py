@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, build_site
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from test_serve import free_port, wait_for
@@ -233,4 +233,95 @@ def test_a_class_page_built_by_each_engine_reads_and_links_to_its_source(
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / f"engine-{name}.png"), full_page=False)
+        tab.close()
+
+
+WIDE = '''
+"""A module with one wide function."""
+
+from collections.abc import Awaitable, Callable
+from typing import TypedDict, Unpack
+
+
+class ConnectionPoolKeywordArgumentsWithAVeryLongTypedDictName(TypedDict, total=False):
+    """Keywords of the pool."""
+
+    timeout: float
+
+
+def configure_connection_pool_with_many_options(
+    pool_connections_per_host_maximum: int = 10,
+    pool_maxsize_for_every_connection_pool: int = 10,
+    retry_strategy_for_idempotent_requests: Callable[[int, float], Awaitable[None]] | None = None,
+    socket_options_applied_to_every_new_connection: list[tuple[int, int, int | bytes]] = [],
+    **kwargs: Unpack[ConnectionPoolKeywordArgumentsWithAVeryLongTypedDictName],
+) -> dict[str, list[tuple[str, int]]]:
+    """Configure the pool.
+
+    Args:
+        pool_connections_per_host_maximum: How many connections each host keeps open, at
+            most, between requests; the rest are closed once their response is read.
+        pool_maxsize_for_every_connection_pool: The size of every pool, e.g.::
+
+                configure_connection_pool_with_many_options(pool_maxsize_for_every_connection_pool=20)
+
+        retry_strategy_for_idempotent_requests: Called before each retry.
+        socket_options_applied_to_every_new_connection: `(level, option, value)` triples.
+        **kwargs: Passed to the pool.
+    """
+    return {}
+'''
+
+
+@pytest.fixture(scope="module")
+def wide_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A package with a long signature and a wide parameter table, built and served."""
+    root = tmp_path_factory.mktemp("wide")
+    (root / "src" / "widepkg").mkdir(parents=True)
+    (root / "src" / "widepkg" / "__init__.py").write_text(WIDE, encoding="utf-8")
+    site = build_site(root, {"packages": ["widepkg"], "paths": ["src"]}).site_dir
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=site,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: _responds(url), 15, "http.server")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_long_signature_and_wide_table_fit_1280_px(browser: Any, wide_url: str) -> None:
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    tab.route("**/*", _loopback_only)
+    tab.set_default_timeout(TIMEOUT_MS)
+    try:
+        tab.goto(wide_url + "howto/widepkg/configure_connection_pool_with_many_options/")
+        tab.locator(".howto-params table").wait_for()
+        # nothing sticks out of the page, and no block hides part of itself behind a scrollbar
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 1280
+        overflowing = tab.evaluate(
+            """() => [...document.querySelectorAll(
+                   '.howto-signature pre, .howto-signature code, .howto-table table, '
+                   + '.howto-table pre, .md-typeset__scrollwrap')]
+                 .filter(e => e.scrollWidth > e.clientWidth + 1)
+                 .map(e => e.tagName + '.' + e.className)"""
+        )
+        assert overflowing == []
+        signature = tab.locator(".howto-signature pre").inner_text().replace("\n\n", "\n")
+        assert signature.startswith("def configure_connection_pool_with_many_options(\n    ")
+        # names are not broken inside: each name cell is one line high
+        heights = tab.evaluate(
+            """() => [...document.querySelectorAll('.howto-params td:first-child code')]
+                 .map(e => e.getClientRects().length)"""
+        )
+        assert heights and set(heights) == {1}
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / "wide_page.png"), full_page=True)
         tab.close()

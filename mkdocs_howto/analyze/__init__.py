@@ -461,8 +461,9 @@ def wrapped_signature(func: griffe.Function, name: str) -> str:
     return wrap_signature(f"{prefix}{name}", _param_parts(params_of(func)), returns)
 
 
-#: Black's and Ruff's default line length.
-LINE_LENGTH = 88
+#: Longer signatures go one parameter per line: mkdocstrings' `separate_signature` default,
+#: and what fits a Material code block at 1280 px without wrapping.
+LINE_LENGTH = 60
 
 
 def wrap_signature(head: str, parts: list[str], tail: str) -> str:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import griffe
 
 from mkdocs_howto.analyze.code import FunctionShape
 from mkdocs_howto.analyze.sentences import code_list, join, sentence
-from mkdocs_howto.docstrings import field_literals
+from mkdocs_howto.docstrings import field_literals, rest_to_plain
 from mkdocs_howto.facts import Description, DocItem, Param, Sentence, Text
 
 Kind = griffe.DocstringSectionKind
@@ -86,6 +88,38 @@ _SPHINX_FIELD = re.compile(
 )
 
 
+#: Griffe's words for a documented parameter the signature does not name.
+_UNKNOWN_PARAM = re.compile(r"does not appear in the function signature|No matching parameter")
+
+
+class _KeywordsThroughKwargs(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _UNKNOWN_PARAM.search(record.getMessage())
+
+
+@contextmanager
+def quiet_unknown_params(active: bool = True) -> Iterator[None]:
+    """Without Griffe's warnings about documented parameters missing from the signature:
+    for a function taking `**kwargs` they are keywords passed through it, and the page shows
+    them as such. Other warnings are kept."""
+    if not active:
+        yield
+        return
+    quiet = _KeywordsThroughKwargs()
+    logger = logging.getLogger("griffe")
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
+def takes_kwargs(obj: object) -> bool:
+    if not isinstance(obj, griffe.Function) or obj.is_alias:
+        return False
+    return any(p.kind is griffe.ParameterKind.var_keyword for p in obj.parameters)
+
+
 def sections_of(obj: griffe.Object | griffe.Alias) -> list[griffe.DocstringSection]:
     """Griffe's sections, with text sections that hide Google or NumPy ones parsed again.
 
@@ -111,7 +145,8 @@ def sections_of(obj: griffe.Object | griffe.Alias) -> list[griffe.DocstringSecti
         )
         # Griffe sees the title only after a line break; its value (and lines) start at the title
         again = griffe.Docstring("\n" + tail, lineno=lineno, parent=docstring.parent)
-        sections += again.parse(style)
+        with quiet_unknown_params(takes_kwargs(docstring.parent)):
+            sections += again.parse(style)
     return sections
 
 
@@ -187,22 +222,37 @@ def _read_text(parsed: ParsedDocstring, section: griffe.DocstringSection) -> Non
         parsed.body.append(text)
 
 
-def _documented(parsed: ParsedDocstring, item: griffe.DocstringNamedElement) -> DocParam:
-    annotation, description = split_type_prefix(item.description or "")
-    if item.annotation is not None and str(item.annotation).strip():
+#: `console (:class:`~rich.Console`, optional): Text`, which Griffe splits at the role's colon.
+_SPLIT_AT_ROLE = re.compile(r"^\s*(?P<name>[\w*\\]+)\s*\((?P<type>.*?)\)\s*:\s+(?P<text>.*)$", re.S)
+
+
+def _documented(
+    parsed: ParsedDocstring, item: griffe.DocstringNamedElement
+) -> tuple[str, DocParam]:
+    """The item's name and what the docstring says of it."""
+    name, text = item.name, item.description or ""
+    annotation, description = split_type_prefix(text)
+    repaired = _SPLIT_AT_ROLE.match(f"{name}:{text}") if "(" in name else None
+    if repaired is not None:
+        name, description = repaired.group("name"), repaired.group("text")
+        written = rest_to_plain(repaired.group("type"))
+        annotation = re.sub(r",?\s*optional\s*$", "", written, flags=re.I).strip() or None
+    elif item.annotation is not None and str(item.annotation).strip():
         written = str(item.annotation)
         annotation = written if "\n" not in written else annotation
-    return DocParam(parsed.convert(field_literals(description)), annotation)
+    return bare_name(name), DocParam(parsed.convert(field_literals(description)), annotation)
 
 
 def _read_params(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
     for item in section.value:
-        parsed.params[bare_name(item.name)] = _documented(parsed, item)
+        name, doc = _documented(parsed, item)
+        parsed.params[name] = doc
 
 
 def _read_attributes(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
     for item in section.value:
-        parsed.attributes[bare_name(item.name)] = _documented(parsed, item)
+        name, doc = _documented(parsed, item)
+        parsed.attributes[name] = doc
 
 
 def _items(parsed: ParsedDocstring, section: griffe.DocstringSection) -> list[DocItem]:

@@ -10,14 +10,19 @@ expression marked as computed.
 from __future__ import annotations
 
 import ast
-import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import griffe
 
-from mkdocs_howto.analyze.description import DocParam, ParsedDocstring, parse_docstring
+from mkdocs_howto.analyze.description import (
+    DocParam,
+    ParsedDocstring,
+    parse_docstring,
+    quiet_unknown_params,
+    takes_kwargs,
+)
 from mkdocs_howto.facts import Attribute, Param
 
 _COMMENT_DOC = re.compile(r"^\s*#:\s?(?P<text>.*)$")
@@ -146,32 +151,11 @@ def _computed(value: str | None) -> bool:
     return False
 
 
-#: Griffe's words for a documented parameter the signature does not name.
-_UNKNOWN_PARAM = re.compile(r"does not appear in the function signature|No matching parameter")
-
-
-class _KeywordsThroughKwargs(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not _UNKNOWN_PARAM.search(record.getMessage())
-
-
 def parse_kwargs_docstrings(objects: Iterable[griffe.Object | griffe.Alias]) -> None:
-    """Parse the docstrings of functions that take `**kwargs` without Griffe's warnings about
-    documented parameters missing from the signature: those are keywords passed through
-    `**kwargs`, shown in the table as such. Other warnings are kept; the parse is cached."""
-    quiet = _KeywordsThroughKwargs()
-    logger = logging.getLogger("griffe")
-    logger.addFilter(quiet)
-    try:
+    """Parse (Griffe caches it) the docstrings of functions that take `**kwargs` without the
+    warnings about documented parameters missing from their signature (`quiet_unknown_params`)."""
+    with quiet_unknown_params():
         for obj in objects:
             for func in (obj, *(obj.members.values() if isinstance(obj, griffe.Class) else ())):
-                if _takes_kwargs(func) and func.docstring is not None:
+                if takes_kwargs(func) and func.docstring is not None:
                     _ = func.docstring.parsed
-    finally:
-        logger.removeFilter(quiet)
-
-
-def _takes_kwargs(obj: griffe.Object | griffe.Alias) -> bool:
-    if obj.is_alias or not isinstance(obj, griffe.Function):
-        return False
-    return any(p.kind is griffe.ParameterKind.var_keyword for p in obj.parameters)

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from mkdocs_howto.analyze.calls import CallDescriber
 from mkdocs_howto.analyze.sentences import code_list, join, sentence, shorten, unparse
+from mkdocs_howto.docstrings import rest_to_plain
 from mkdocs_howto.facts import Sentence, Step, Text
 
 Visitor = Callable[[ast.stmt], Step | None]
@@ -56,7 +57,8 @@ class StepNarrator:
         while line in self.comments and len(lines) < _MAX_TITLE_LINES:
             lines.insert(0, self.comments[line])
             line -= 1
-        return shorten(" ".join(lines), _MAX_TITLE) if lines else None
+        # authors write reST in comments too: a role shows as its text (`:attr:`x`` -> x)
+        return shorten(rest_to_plain(" ".join(lines)), _MAX_TITLE) if lines else None
 
     def _make(self, node: ast.stmt, text: Sentence, children: tuple[Step, ...] = ()) -> Step:
         return Step(text, node.lineno, node.end_lineno or node.lineno, children)
