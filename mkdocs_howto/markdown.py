@@ -35,7 +35,7 @@ BLOCK = re.compile(r"^::: howto +(?P<target>[^\s]+) *$")
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 #: How often (seconds) a page may check whether the packages' files changed.
-RECHECK_SECONDS = 1.0
+RECHECK_SECONDS = 0.25
 #: Options of the extension that are not `howto` options.
 BASE_DIR = "base_dir"
 

@@ -135,7 +135,8 @@ def demo_copy(target: Path) -> Path:
 def build_with_properdocs(properdocs: Engine, folder: Path) -> Path:
     site = demo_copy(folder)
     (site / "properdocs.yml").write_text(readme_block("properdocs.yml"), encoding="utf-8")
-    properdocs.run(["properdocs", "build", "--strict"], cwd=site)
+    output = properdocs.run(["properdocs", "build", "--strict"], cwd=site)
+    (site / "build.log").write_text(output, encoding="utf-8")
     return site / "site"
 
 

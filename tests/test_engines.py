@@ -6,6 +6,8 @@ on a line of the page's source block."""
 from __future__ import annotations
 
 import re
+import subprocess
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from engines import (
     build_with_zensical,
     engine,
 )
+from test_serve import free_port, wait_for
 
 pytestmark = pytest.mark.engines
 
@@ -55,7 +58,10 @@ def check_class_page(site: Path) -> None:
 
 
 def test_properdocs_builds_the_demo_with_the_plugin(properdocs: Engine, tmp_path: Path) -> None:
-    check_class_page(build_with_properdocs(properdocs, tmp_path / "demo"))
+    site = build_with_properdocs(properdocs, tmp_path / "demo")
+    check_class_page(site)
+    # `properdocs build` is a one-shot build: the pages are written in a worker process
+    assert "s in a worker process" in (site.parent / "build.log").read_text()
 
 
 def test_zensical_builds_the_generated_pages(zensical: Engine, tmp_path: Path) -> None:
@@ -110,3 +116,51 @@ def test_a_changed_host_api_is_an_error_naming_the_hosts_version(
     output = host.run(["python", "-c", code], cwd=Path.cwd())
     assert output.startswith(f"{host.name} {host.version()} changed its Files API, which ")
     assert "tested with MkDocs 1.6, ProperDocs 1.6.7 and Zensical 0.0.73" in output
+
+
+def _serve(host: Engine, command: list[str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [str(host.bin / command[0]), *command[1:]],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def _page_text(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode())
+    except OSError:
+        return ""
+
+
+def _edit_and_see(url: str, source: Path) -> None:
+    """The page is served; after an edit of its function's docstring it shows the new text."""
+    wait_for(lambda: "Convert a temperature" in _page_text(url), 60, url)
+    source.write_text(
+        source.read_text().replace("Convert a temperature", "Convert one temperature")
+    )
+    wait_for(lambda: "Convert one temperature" in _page_text(url), 60, "the edited page")
+
+
+@pytest.mark.parametrize("name", ["ProperDocs", "Zensical"])
+def test_serve_shows_a_source_edit(
+    name: str, properdocs: Engine, zensical: Engine, tmp_path: Path
+) -> None:
+    """`properdocs serve` (the plugin watches the package) and `zensical serve` with the
+    Markdown extension and the README's `watch` setting both serve the edited code."""
+    port = free_port()
+    if name == "ProperDocs":
+        site = build_with_properdocs(properdocs, tmp_path / "demo").parent
+        server = _serve(properdocs, ["properdocs", "serve", "-a", f"127.0.0.1:{port}"], site)
+    else:
+        site = build_with_zensical(zensical, tmp_path / "demo", extension=True).parent
+        server = _serve(zensical, ["zensical", "serve", "-a", f"127.0.0.1:{port}"], site)
+    try:
+        url = f"http://127.0.0.1:{port}/howto/skyfeed/units/convert_temperature/"
+        _edit_and_see(url, site / "src/skyfeed/units.py")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
