@@ -196,13 +196,25 @@ def _registered(registry: Any, name: str, attribute: str) -> Any:
         return None
 
 
+def _source_file(md: Markdown) -> Path | None:
+    """The page's file: MkDocs' `relpath` file, or Zensical's page path inside its
+    `docs_dir` (relative to the folder Zensical runs in, as its config resolves it)."""
+    file = _registered(md.treeprocessors, "relpath", "file")
+    if getattr(file, "abs_src_path", None):
+        return Path(file.abs_src_path)
+    context = _registered(md.preprocessors, "rendering_context", "config")
+    page = _registered(md.preprocessors, "rendering_context", "page")
+    docs_dir = context.get("docs_dir") if isinstance(context, dict) else None
+    path = getattr(page, "path", None)
+    return Path(docs_dir) / path if docs_dir and path else None
+
+
 def _source_line(md: Markdown, line: str, number: int) -> int:
     """The line in the page's file (hosts strip the front matter before converting): the
     same occurrence of the same text, when the file can be read; else the converted line."""
-    file = _registered(md.treeprocessors, "relpath", "file")
-    path = getattr(file, "abs_src_path", None)
+    path = _source_file(md)
     try:
-        source = Path(path).read_text(encoding="utf-8-sig").split("\n") if path else []
+        source = path.read_text(encoding="utf-8-sig").split("\n") if path else []
     except OSError:
         source = []
     offset = len(source) - len(md.lines) if hasattr(md, "lines") else 0
