@@ -234,7 +234,7 @@ class _Job:
         root = self.settings.root
         snippet = Snippet(
             extra_css=f"{self.howto.output_dir}/{CSS_FILE}",
-            custom_dir=_relative(self.folder.root / TEMPLATE_DIR, root),
+            custom_dir=self._custom_dir(),
             watch=[_relative(path, root) for path in self.engine.watched_paths(self.settings)],
             nav_title=self.howto.nav_title,
             nav=nav,
@@ -248,6 +248,22 @@ class _Job:
             sys.stdout.write(text)
         elif not self.snippet_file.is_file() or self.snippet_file.read_text() != text:
             self.snippet_file.write_text(text)
+
+    def _custom_dir(self) -> str:
+        """Where the page template is found: the folder it was written to, unless the site
+        has another `custom_dir` (the template must be copied there: one is allowed)."""
+        root, written = self.settings.root, self.folder.root / TEMPLATE_DIR
+        own = self.settings.custom_dir
+        if own is not None and own.resolve() != written.resolve():
+            if not self.last_snippet:
+                log.info(
+                    "your theme has custom_dir %s: copy %s into it (pages name it in their "
+                    "front matter)",
+                    _relative(own, root),
+                    _relative(written / "howto.html", root),
+                )
+            return _relative(own, root)
+        return _relative(written, root)
 
     def watch(self) -> None:
         """Regenerate when a watched file changes (the engine's cache: only changed objects

@@ -317,3 +317,16 @@ def test_stubs_hold_the_front_matter_and_one_block_for_the_markdown_extension(
     assert client.startswith("---\ntemplate: howto.html\n")
     assert client.endswith('path: "pkg.Client"\n---\n\n::: howto pkg.Client\n')
     assert (project / "docs/howto/pkg/index.md").read_text().endswith("\n::: howto pkg\n")
+
+
+def test_a_site_with_its_own_custom_dir_keeps_it_and_is_told_to_copy_the_template(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "mkdocs.yml").write_text(
+        "site_name: x\ntheme:\n  name: material\n  custom_dir: overrides\n"
+        "plugins:\n  - howto:\n      packages: [pkg]\n      paths: [src]\n"
+    )
+    code, out, err = _run(capsys, "--out", "docs/howto", "--config", "mkdocs.yml")
+    assert code == 0, err
+    assert yaml.safe_load(out)["theme"] == {"custom_dir": "overrides"}
+    assert "copy docs/howto/.overrides/howto.html into it" in err
