@@ -173,6 +173,8 @@ def _place_in_docs(raw: dict[str, Any], out: Path, docs_dir: Path) -> None:
     try:
         place = out.resolve().relative_to(docs_dir.resolve()).as_posix()
     except ValueError:
+        place = "."
+    if place == ".":  # outside docs_dir, or docs_dir itself: no folder for the pages
         log.warning(
             "%s is not inside the site's docs_dir (%s): the nav snippet's paths assume it is "
             "<docs_dir>/%s",
