@@ -23,10 +23,11 @@ from mkdocs_howto.config import (
     read_config_file,
     validate_options,
 )
-from mkdocs_howto.engine import EXTENSIONS, THEME, HowToEngine, SiteSettings, line_anchors
+from mkdocs_howto.engine import EXTENSIONS, THEME, HowToEngine
 from mkdocs_howto.errors import HowToError
 from mkdocs_howto.generate import GeneratedSite
 from mkdocs_howto.output import OutputFolder
+from mkdocs_howto.settings import SiteSettings, line_anchors
 from mkdocs_howto.snippet import Snippet
 
 log = logging.getLogger("mkdocs_howto")

@@ -11,17 +11,12 @@ from __future__ import annotations
 
 import gc
 import logging
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
-from mkdocs_howto.analyze import AnalyzeOptions
-from mkdocs_howto.analyze.lint import find_vague_terms, vague_pattern
-from mkdocs_howto.analyze.usage import UsageIndex, collect_usage
 from mkdocs_howto.cache import PageCache, digest, files_fingerprint
 from mkdocs_howto.errors import HowToError, Problem
 from mkdocs_howto.generate import (
@@ -34,9 +29,15 @@ from mkdocs_howto.generate import (
     write_pages,
 )
 from mkdocs_howto.listings import put_back, set_aside, unmark
-from mkdocs_howto.load import LoadOptions
 from mkdocs_howto.pages import AUTO_NAV_OBJECTS, SitePlan
 from mkdocs_howto.render import Renderer, RenderOptions
+from mkdocs_howto.settings import (
+    HowToOptions,
+    Log,
+    SiteSettings,
+    check_lexicon,
+    site_options,
+)
 from mkdocs_howto.worker import Send, Worker, can_fork
 
 #: What the worker sends first: the `Outline` the frontend needs before it reads any page.
@@ -61,70 +62,9 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
     "pymdownx.inlinehilite": {},
     "pymdownx.tabbed": {"alternate_style": True},
 }
-_DEFAULT_PATHS = ["src", "."]
 
-Log = logging.Logger | logging.LoggerAdapter[Any]
-"""Where the engine's warnings and its summary line go (the frontend's logger)."""
 Pages = dict[str, str | None]
 """Page URI -> its Markdown, or None while a worker process is still writing it."""
-
-
-class HowToOptions(Protocol):
-    """The validated `howto` options (`config.HowToConfig`, whichever frontend read them)."""
-
-    @property
-    def packages(self) -> list[str]: ...
-    @property
-    def paths(self) -> list[str]: ...
-    @property
-    def output_dir(self) -> str: ...
-    @property
-    def include(self) -> list[str]: ...
-    @property
-    def exclude(self) -> list[str]: ...
-    @property
-    def docstring_style(self) -> str: ...
-    @property
-    def nav_title(self) -> str: ...
-    @property
-    def nav_depth(self) -> str: ...
-    @property
-    def parallel(self) -> bool: ...
-    @property
-    def show_source(self) -> bool: ...
-    @property
-    def search_source(self) -> bool: ...
-    @property
-    def template(self) -> str | None: ...
-    @property
-    def vague_terms(self) -> list[str]: ...
-    @property
-    def lint_docstrings(self) -> str: ...
-    @property
-    def lexicon(self) -> dict[str, str]: ...
-    @property
-    def examples_from(self) -> list[str]: ...
-    @property
-    def usage_paths(self) -> list[str]: ...
-    @property
-    def verify_examples(self) -> str: ...
-    @property
-    def cache_dir(self) -> str | None: ...
-    @property
-    def griffe_warnings(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class SiteSettings:
-    """What the engine needs of the site around the pages (not of the `howto` options)."""
-
-    root: Path
-    """The folder of the config file: relative option paths start here."""
-    repo_url: str | None = None
-    custom_dir: Path | None = None
-    """The theme's override folder: its templates are the user's too."""
-    line_anchors: str | None = None
-    """The id prefix `pymdownx.highlight` gives source lines, if any."""
 
 
 class HowToEngine:
@@ -455,50 +395,6 @@ class HowToEngine:
         self.log.debug("own time: %s", ", ".join(f"{k} {v:.3f}s" for k, v in timings.items()))
 
 
-def line_anchors(highlight: dict[str, Any]) -> str | None:
-    """The id prefix of source lines under these `pymdownx.highlight` settings."""
-    if highlight.get("line_anchors"):
-        return str(highlight["line_anchors"])
-    return "__codelineno" if highlight.get("anchor_linenums") else None
-
-
-def site_options(howto: HowToOptions, settings: SiteSettings, log: Log) -> SiteOptions:
-    """The pipeline's options from the `howto` options and the site around them."""
-    root = settings.root
-    template = Path(howto.template).resolve() if howto.template else None
-    user_dirs = tuple(p for p in (template.parent if template else None, settings.custom_dir) if p)
-    paths = search_paths(howto.paths, root, log)
-    return SiteOptions(
-        load=LoadOptions(
-            packages=tuple(howto.packages),
-            paths=paths,
-            include=tuple(howto.include),
-            exclude=tuple(howto.exclude),
-            docstring_style=howto.docstring_style,
-        ),
-        analyze=AnalyzeOptions(
-            packages=frozenset(name.split(".")[0] for name in howto.packages),
-            extra_calls=dict(howto.lexicon),
-            repo_url=blob_url(settings.repo_url),
-            repo_root=checkout_root(root),
-            examples_from=tuple(howto.examples_from),
-            usage=_usage(howto.examples_from, howto.usage_paths, root),
-            verify_examples=howto.verify_examples,
-            run_paths=paths,
-        ),
-        render=RenderOptions(
-            show_source=howto.show_source,
-            line_anchors=settings.line_anchors,
-            howto_template=template.name if template else "howto.md.jinja",
-            user_dirs=tuple(Path(p) for p in user_dirs),
-        ),
-        output_dir=howto.output_dir,
-        nav_depth=howto.nav_depth,
-        lint_docstrings=howto.lint_docstrings != "off",
-        vague_terms=tuple(howto.vague_terms),
-    )
-
-
 class _ToFrontendLog(logging.Handler):
     """Re-emit Griffe's records on the frontend's logger (MkDocs: where `--strict` counts);
     its docstring-parsing warnings at `docstring_level` (`griffe_warnings: info`)."""
@@ -531,19 +427,6 @@ def route_griffe_logs(log: Log, *, docstring_level: int = logging.WARNING) -> No
     griffe_log.propagate = False
 
 
-def check_lexicon(entries: dict[str, str], terms: list[str]) -> None:
-    """User lexicon sentences obey the same rule as the built-in ones."""
-    pattern = vague_pattern(terms)
-    for call, template in entries.items():
-        prose = re.sub(r"\{\w+\}", "", template)
-        hit = next(find_vague_terms(prose, pattern), None)
-        if hit is not None:
-            raise HowToError(
-                f"lexicon entry '{call}: {template}' uses the vague term '{hit.term}': "
-                f"name the action ({hit.suggestion})"
-            )
-
-
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Griffe's tree and the ASTs are ~150k long-lived objects: collecting them again and
@@ -555,44 +438,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def search_paths(paths: list[str], root: Path, log: Log) -> tuple[Path, ...]:
-    """The `paths` that exist. None existing is an error: Griffe would fall back to
-    `sys.path` and silently document an installed copy instead of your source."""
-    found = tuple(root / path for path in paths if (root / path).is_dir())
-    missing = [path for path in paths if not (root / path).is_dir()]
-    if not found:
-        raise HowToError(
-            f"none of the `paths` exist ({', '.join(paths) or 'empty list'}, "
-            f"relative to {root}): set `paths` to the folder holding your package"
-        )
-    if missing and paths != _DEFAULT_PATHS:
-        log.warning("`paths` entries not found (relative to %s): %s", root, ", ".join(missing))
-    return found
-
-
-def checkout_root(folder: Path) -> Path:
-    """The enclosing git checkout (where repository paths start), else `folder` itself."""
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return folder
-
-
-def blob_url(repo_url: str | None) -> str | None:
-    """`https://github.com/o/r` → `https://github.com/o/r/blob/HEAD` (GitLab: `/-/blob/`)."""
-    if not repo_url:
-        return None
-    base = repo_url.rstrip("/")
-    return f"{base}/-/blob/HEAD" if "gitlab" in base else f"{base}/blob/HEAD"
-
-
-def _usage(sources: list[str], paths: list[str], root: Path) -> UsageIndex | None:
-    """Call sites mined from the project, when `examples_from` asks for them."""
-    if "usage" not in sources:
-        return None
-    return collect_usage([root / path for path in paths], root)
 
 
 def _worker_time(timings: dict[str, float]) -> float:

@@ -24,10 +24,11 @@ from markdown.preprocessors import Preprocessor
 
 from mkdocs_howto.cache import files_fingerprint
 from mkdocs_howto.config import EXTENSION_NAME, HowToConfig, validate_options
-from mkdocs_howto.engine import HowToEngine, SiteSettings, line_anchors
+from mkdocs_howto.engine import HowToEngine
 from mkdocs_howto.errors import HowToError
 from mkdocs_howto.generate import GeneratedSite
 from mkdocs_howto.hosts import host_api
+from mkdocs_howto.settings import SiteSettings, line_anchors
 
 #: Under `mkdocs.*`: MkDocs' `--strict` counts these warnings (no MkDocs import needed).
 log = logging.getLogger("mkdocs.plugins.mkdocs_howto.markdown")

@@ -23,13 +23,12 @@ from mkdocs_howto.engine import (
     THEME,
     HowToEngine,
     Pages,
-    SiteSettings,
-    line_anchors,
 )
 from mkdocs_howto.errors import HowToError
 from mkdocs_howto.hosts import host_api
 from mkdocs_howto.pages import merge_nav, nav_uris
 from mkdocs_howto.render import Renderer
+from mkdocs_howto.settings import SiteSettings, line_anchors
 
 if TYPE_CHECKING:  # a type only: importing the server costs every build ~20 ms
     from mkdocs.livereload import LiveReloadServer
