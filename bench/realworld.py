@@ -9,7 +9,10 @@ For each package this script:
 3. calls ``mkdocs_howto.generate.generate_site`` in-process for the Markdown of every page;
 4. computes the expected public classes and functions independently with Griffe (public
    modules, ``__all__`` respected, private names and modules skipped, re-exports from private
-   modules counted) and compares them with the generated pages and the built HTML files;
+   modules counted; the other top-level packages of the same distribution, such as ``attr``
+   for ``attrs``, loaded first so that their re-exports count) and compares them with the
+   generated pages and the built HTML files: ``coverage`` is the share of expected objects
+   that got a page;
 5. parses the code block after "## Usage Example" of every page with ``ast.parse``.
 
 Run it with the plugin's venv; the packages live in a separate venv (``--install`` creates it):
@@ -60,8 +63,7 @@ DEFAULT_PACKAGES = (
     "requests",
     "httpx",
     "click",
-    "attrs",  # its stub re-exports `attr`: fails to load alone (see "attr,attrs")
-    "attr,attrs",
+    "attrs",  # its API is re-exported from `attr`, shipped in the same wheel (a sibling)
     "rich",
     "jinja2",
     "pydantic",
@@ -130,6 +132,8 @@ class Expected:
     """`test_*` modules skipped as tests though they sit outside a tests package."""
     optional_paths: set[str] = field(default_factory=set)
     """Plain imports (no `__all__`) of objects not public elsewhere: a page is fine, not due."""
+    siblings: list[str] = field(default_factory=list)
+    """Other top-level packages of the same distribution, loaded first."""
 
 
 def _private_module(path: str) -> bool:
@@ -188,6 +192,28 @@ def _module_source_facts(module: griffe.Module) -> tuple[set[str], list[tuple[in
     return redundant, guards
 
 
+def distribution_siblings(package: str, search_path: Path) -> list[str]:
+    """The other top-level packages the distribution shipping `package` installs
+    (`attrs` → `attr`), read from its `RECORD`: loaded for resolution, and names the package
+    exports from them are expected."""
+    top = package.split(".", maxsplit=1)[0]
+    for record in sorted(search_path.glob("*.dist-info/RECORD")):
+        names = set()
+        for line in record.read_text("utf-8").splitlines():
+            first = line.split(",", 1)[0].split("/", 1)[0]
+            if not first.endswith((".dist-info", ".data", ".pth")) and first not in ("..", ""):
+                names.add(first.removesuffix(".py").removesuffix(".pyi"))
+        if top in names:
+            names.discard("__pycache__")
+            return sorted(
+                name
+                for name in names - {top}
+                if (search_path / name / "__init__.py").is_file()
+                or (search_path / f"{name}.py").is_file()
+            )
+    return []
+
+
 def _load(loader: griffe.GriffeLoader, package: str) -> griffe.Module:
     """Load `package`; when merging its stubs needs another package (attrs → attr), load that
     one first, for resolution only."""
@@ -212,10 +238,15 @@ def expected_api(packages: tuple[str, ...], search_path: Path) -> Expected:  # n
     do not make an object expected on their own.
     """
     loader = griffe.GriffeLoader(search_paths=[str(search_path)], allow_inspection=False)
+    heads = {package.split(".")[0] for package in packages}
+    siblings = {s for p in packages for s in distribution_siblings(p, search_path)} - heads
+    for sibling in sorted(siblings):  # first, as the plugin does: their aliases resolve
+        if sibling not in loader.modules_collection:
+            _load(loader, sibling)
     roots = [_load(loader, package) for package in packages]
     loader.resolve_aliases(implicit=False, external=False)
-    heads = {package.split(".")[0] for package in packages}
-    result = Expected()
+    result = Expected(siblings=sorted(siblings))
+    heads |= siblings
     optional: dict[str, set[str]] = {}
 
     def add(canonical: str, public: str, reason: str) -> None:
@@ -260,10 +291,13 @@ def expected_api(packages: tuple[str, ...], search_path: Path) -> Expected:  # n
                 if target.parent is None or not target.parent.is_module:
                     continue
                 home = target.parent.path
+                sibling = home.split(".")[0] in siblings
+                if sibling and names is None and not module.is_init_module:
+                    continue  # a plain import from a sibling, outside an `__init__`
                 if names is not None:
                     add(target.path, public, "in __all__")
-                elif _private_module(home):
-                    add(target.path, public, "re-exported from private module")
+                elif _private_module(home) or sibling:
+                    add(target.path, public, "re-exported from private module or sibling")
                 elif name in redundant:
                     add(target.path, public, "explicit re-export (X as X, no __all__)")
                 else:
@@ -457,6 +491,14 @@ class Result:
     calls_failed: list[str] = field(default_factory=list)
     calls_checked: int = 0
     calls_unchecked: int = 0
+    siblings: list[str] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> float | None:
+        """Expected public classes and functions that got a page, as a share."""
+        if not self.expected or self.generate_error:
+            return None
+        return (self.expected - len(self.missing)) / self.expected
 
 
 def run_package(
@@ -481,6 +523,7 @@ def run_package(
         expected = Expected()
         result.expected_error = f"{type(error).__name__}: {error}"
     result.expected = len(expected.public_paths)
+    result.siblings = expected.siblings
     result.unresolved_exports = expected.unresolved
     result.test_modules = expected.test_modules
 
@@ -604,8 +647,10 @@ def check_site(site: object, expected: Expected, result: Result) -> None:
 def print_table(results: list[Result]) -> None:
     header = (
         "package",
+        "siblings",
         "expected",
         "pages",
+        "coverage",
         "missing",
         "extra",
         "ex ok",
@@ -627,8 +672,10 @@ def print_table(results: list[Result]) -> None:
         rows.append(
             (
                 r.package,
+                ",".join(r.siblings) or "-",
                 r.expected,
                 r.pages if r.generate_error is None else "CRASH",
+                "-" if r.coverage is None else f"{100 * r.coverage:.1f}%",
                 len(r.missing),
                 len(r.extra),
                 r.examples_ok,
@@ -726,6 +773,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    WORK.mkdir(parents=True, exist_ok=True)
     if args.install:
         install(args.venv, args.packages)
     # Griffe's docstring warnings are collected from the MkDocs builds; keep this run quiet.
@@ -756,7 +804,10 @@ def main(argv: list[str] | None = None) -> int:
         print_details(result, args.limit)
     print_table(results)
     report = WORK / "report.json"
-    payload = {"plugin": plugin_revision(), "results": [asdict(r) for r in results]}
+    payload = {
+        "plugin": plugin_revision(),
+        "results": [{**asdict(r), "coverage": r.coverage} for r in results],
+    }
     report.write_text(json.dumps(payload, indent=2, default=str), "utf-8")
     print(f"\nfull results: {report}")
     bad = any(

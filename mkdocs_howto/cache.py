@@ -137,7 +137,7 @@ def plugin_fingerprint() -> str:
 
 def api_surface(api: LoadedApi) -> str:
     """Every loaded name (with alias targets and exports) and every public path."""
-    names = sorted(_names(root) for root in api.roots)
+    names = sorted(_names(root) for root in [*api.roots, *api.siblings])
     public = sorted(
         (item.public_path, item.module_path, item.import_path, item.obj.path)
         for item in api.objects

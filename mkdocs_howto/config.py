@@ -84,6 +84,11 @@ class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     """Folders searched for the packages, relative to `mkdocs.yml`."""
     output_dir = RelativeFolder(default="howto")
     """Folder of the generated pages inside the site."""
+    sibling_packages = c.Choice(("paths", "installed", "off"), default="paths")
+    """Other top-level packages the packages re-export from (`attrs` re-exports `attr`): names
+    they export from such a package get pages at the public path. `paths`: the package is
+    loaded from `paths` (from an environment's site-packages only when the same distribution
+    ships it); `installed`: also from any installed package; `off`: never."""
     include = c.ListOfItems(c.Type(str), default=["*"])
     """Glob patterns on dotted public paths: only matching objects get a page."""
     exclude = c.ListOfItems(c.Type(str), default=list(DEFAULT_EXCLUDE))

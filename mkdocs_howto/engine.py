@@ -294,6 +294,8 @@ class HowToEngine:
         return logging.INFO if demoted else logging.WARNING
 
     def _report_problems(self, site: GeneratedSite) -> None:
+        for note in site.notes:
+            self.log.info("%s", note)
         for message in site.replayed:  # Griffe's docstring warnings of pages from the cache
             self.log.log(self.docstring_level, "%s", message)
         for problem in site.problems:

@@ -91,6 +91,9 @@ class Description:
     """Facts read from the code: bases, decorators, async / generator, what it returns."""
     private_params: tuple[str, ...] = ()
     """Parameters named with a leading underscore: left out of the table, named in a note."""
+    availability: Sentence = ()
+    """When the name exists, for a definition under a module-level `if` or `try:`
+    ("Defined only when `browser_cookie3` can be imported.")."""
 
 
 ExampleOrigin = Literal["docstring", "usage", "signature", "none"]
@@ -191,6 +194,8 @@ class IndexEntry:
     """For a re-export: the module whose section documents the object."""
     alias_of: str | None = None
     """For a re-export under another name (`Alias = Thing`): the name it is documented under."""
+    defined_in: str | None = None
+    """For an object of a sibling package documented here: the module that defines it."""
 
 
 @dataclass(frozen=True)

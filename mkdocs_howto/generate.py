@@ -67,6 +67,8 @@ class GeneratedSite:
     """Warnings of objects served from the cache, to log again (see `CachedPage.warnings`)."""
     reused: int = 0
     """Objects whose page came from the cache."""
+    notes: list[str] = field(default_factory=list)
+    """What the build says at INFO level (the sibling packages loaded)."""
 
 
 def _example_problems(howto: HowTo) -> Iterator[Problem]:
@@ -163,7 +165,10 @@ def write_pages(
     api, plan = planned.api, planned.plan
     timings = dict(planned.timings)
     lookups = Recorder(_resolver(api), identifier(api.roots[0].modules_collection))
-    analyzer = Analyzer(options.analyze, lookups, page_links(api, plan, link_anchors))
+    # names re-exported from sibling packages are the packages' API too (`attrs` → `attr`)
+    siblings = frozenset(module.name for module in api.siblings)
+    analyze = replace(options.analyze, packages=options.analyze.packages | siblings)
+    analyzer = Analyzer(analyze, lookups, page_links(api, plan, link_anchors))
     renderer = renderer or Renderer(options.render)
     if cache is not None:
         cache.start_build()
@@ -207,6 +212,7 @@ def write_pages(
     )
     site.reused, site.analyzed = reused, len(listed) - reused
     site.replayed = replayed
+    site.notes = list(api.notes)
     return site
 
 
@@ -297,6 +303,15 @@ class _GriffeWarnings(logging.Handler):
             logging.getLogger(name).removeHandler(self)
 
 
+def _defined_elsewhere(obj: PublicObject) -> str | None:
+    """The module defining an object documented at a path of another top-level package
+    (`attrs.define`, defined in `attr._next_gen`)."""
+    home = obj.obj.parent
+    if home is None or obj.obj.path.split(".", 1)[0] == obj.public_path.split(".", 1)[0]:
+        return None
+    return home.path
+
+
 def _module_index(
     module: PublicModule,
     uri: str,
@@ -313,6 +328,7 @@ def _module_index(
             relative_link(uri, plan.object_pages[obj.public_path]),
             documented_in=obj.module_path if reexport else None,
             alias_of=obj.name if reexport and name != obj.name else None,
+            defined_in=_defined_elsewhere(obj),
         )
 
     objects = tuple(entry(obj.name, obj, reexport=False) for obj in module.objects) + tuple(

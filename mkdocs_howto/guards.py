@@ -1,9 +1,11 @@
 """Module-level guards around a definition or an import, read from the module's lines.
 
 `if __name__ == "__main__":` (demo code, not API), `if TYPE_CHECKING:` in any spelling (names
-for type checkers only) and any other top-level `if` (a definition that exists only on some
-platforms or set-ups), so that pages and examples never import what does not exist at run
-time. Pure: Griffe objects in, answers out.
+for type checkers only), any other top-level `if` (a definition that exists only on some
+platforms or set-ups) and top-level `try:` / `except` (a definition that exists only when an
+optional dependency imports, or only where a builtin is missing), so that pages say when a
+name exists and examples never import what does not exist at run time. Pure: Griffe objects
+in, answers out.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import weakref
 from dataclasses import dataclass
 
 import griffe
+
+from mkdocs_howto.errors import display_path
 
 Documentable = griffe.Class | griffe.Function
 
@@ -61,13 +65,22 @@ class Guard:
     imports: tuple[str, ...]
     """What `test` needs imported: `import sys`, `import pkg.mod`."""
     written: str
-    """The condition as the module writes it, for the reader."""
+    """The condition as the module writes it, for the reader (for a `try:`, in words, code
+    in backticks: "`browser_cookie3` can be imported")."""
+    wording: tuple[tuple[bool, str], ...] = ()
+    """When the name exists, as the page says it: (is code, text) pieces of one sentence
+    (`(False, "Defined only when "), (True, "browser_cookie3"), (False, " can be imported.")`);
+    empty for an `if`: see `sentence_of`."""
+    lineno: int | None = None
+    """For a guard that cannot be tested (`test` is empty): the `try:` line."""
 
 
 def definition_guard(module: griffe.Module, obj: Documentable) -> Guard | None:
     """The guard on `obj` when a top-level `if` / `elif` / `else` defines it, so it exists
     only on some platforms, interpreters or set-ups; None when it is always defined."""
     test = _enclosing_test(module, obj)
+    if test is None:
+        return try_guard(module, obj)
     if not test or _TYPE_CHECKING_GUARD.match(f"if {test}:") or "__name__" in test:
         return None
     try:
@@ -193,3 +206,274 @@ def _top_level_line(module: griffe.Module, obj: Documentable | griffe.Alias) -> 
     """The module-level statement line that holds `obj`'s definition (or import)."""
     index = _top_level_index(module, obj)
     return "" if index is None else _module_lines(module)[index]
+
+
+# ----------------------------------------------------------------- `try:` / `except`
+
+#: The Python version that added a builtin: `except NameError:` fallbacks name it.
+BUILTIN_SINCE = {
+    "anext": "3.10",
+    "aiter": "3.10",
+    "EncodingWarning": "3.10",
+    "ExceptionGroup": "3.11",
+    "BaseExceptionGroup": "3.11",
+    "breakpoint": "3.7",
+    "ModuleNotFoundError": "3.6",
+}
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+_ONLY_WHEN = "Defined only when "
+
+
+def sentence_of(guard: Guard) -> tuple[tuple[bool, str], ...]:
+    """What the page says of a guarded definition: (is code, text) pieces of one sentence."""
+    return guard.wording or ((False, _ONLY_WHEN), (True, guard.written), (False, "."))
+
+
+@dataclass(frozen=True)
+class _Region:
+    """The lines of one way through a module-level `try:`: its body (and `else:`), or one
+    `except` handler, with the names each binds."""
+
+    first: int
+    last: int
+    handler: tuple[str, ...] | None
+    """The exception names the handler catches; None for the body."""
+    binds: frozenset[str]
+    completes: bool
+    """False for a handler that always raises: no name it binds survives."""
+
+
+@dataclass(frozen=True)
+class _TryBlock:
+    lineno: int
+    body: ast.Try | ast.TryStar
+    regions: tuple[_Region, ...]
+
+
+_TRIES: weakref.WeakKeyDictionary[griffe.Module, list[_TryBlock]] = weakref.WeakKeyDictionary()
+
+
+def try_guard(module: griffe.Module, obj: Documentable) -> Guard | None:
+    """The guard a module-level `try:` puts on `obj`: it exists only when the body's imports
+    work (`except ImportError:`), only when they fail (defined in that handler), only where
+    a builtin is missing (`except NameError:`); a guard that cannot be stated says where
+    the `try:` is. None when every way through the `try:` defines the name."""
+    lineno = obj.lineno
+    if not lineno:
+        return None
+    for block in _try_blocks(module):
+        region = next((r for r in block.regions if r.first <= lineno <= r.last), None)
+        if region is None:
+            continue
+        ways = [r for r in block.regions if r.completes]
+        if all(obj.name in r.binds for r in ways):
+            return None  # defined whichever way: always there
+        return _import_guard(block, region) or _builtin_guard(block, region) or _unstated(block)
+    return None
+
+
+def _unstated(block: _TryBlock) -> Guard:
+    where = f"defined inside a `try:` block at line {block.lineno}"
+    wording = (
+        (False, "Defined inside a "),
+        (True, "try:"),
+        (False, f" block at line {block.lineno}."),
+    )
+    return Guard("", (), where, wording, block.lineno)
+
+
+def _import_guard(block: _TryBlock, region: _Region) -> Guard | None:
+    """`try: import x` / `except ImportError:`: the name needs `x` (or its absence)."""
+    handlers = [r.handler for r in block.regions if r.handler is not None]
+    if not any(set(h) & _IMPORT_ERRORS for h in handlers):
+        return None
+    if region.handler is not None and not set(region.handler) & _IMPORT_ERRORS:
+        return None
+    modules = _imported_modules(block.body)
+    if len(modules) != 1:
+        return None
+    name = modules[0]
+    found = f'importlib.util.find_spec("{name}")'
+    if region.handler is None:
+        return Guard(
+            f"{found} is not None",
+            ("import importlib.util",),
+            f"`{name}` can be imported",
+            ((False, _ONLY_WHEN), (True, name), (False, " can be imported.")),
+        )
+    return Guard(
+        f"{found} is None",
+        ("import importlib.util",),
+        f"`{name}` cannot be imported",
+        ((False, _ONLY_WHEN), (True, name), (False, " cannot be imported.")),
+    )
+
+
+def _builtin_guard(block: _TryBlock, region: _Region) -> Guard | None:
+    """`try: anext` / `except NameError: def anext(...)`: a backport for older Pythons."""
+    if region.handler is None or "NameError" not in region.handler:
+        return None
+    body = block.body.body
+    if not (len(body) == 1 and isinstance(body[0], ast.Expr)):
+        return None
+    value = body[0].value
+    if not isinstance(value, ast.Name):
+        return None
+    # (the interpreter running the plugin may lack the builtin too: the test is the same)
+    name = value.id
+    since = BUILTIN_SINCE.get(name)
+    python = f" (Python < {since})" if since else ""
+    return Guard(
+        f'not hasattr(builtins, "{name}")',
+        ("import builtins",),
+        f"`{name}` is not a builtin{python}",
+        ((False, _ONLY_WHEN), (True, name), (False, f" is not a builtin{python}.")),
+    )
+
+
+def _imported_modules(node: ast.Try | ast.TryStar) -> list[str]:
+    """The modules the `try:` body imports (absolute names; a relative one as written)."""
+    found = []
+    for statement in node.body:
+        if isinstance(statement, ast.Import):
+            found += [alias.name for alias in statement.names]
+        elif isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
+            found.append(statement.module)
+        elif isinstance(statement, ast.ImportFrom):
+            found.append("." * statement.level + (statement.module or ""))
+    return list(dict.fromkeys(name for name in found if not name.startswith(".")))
+
+
+def _try_blocks(module: griffe.Module) -> list[_TryBlock]:
+    blocks = _TRIES.get(module)
+    if blocks is None:
+        text = "\n".join(_module_lines(module))
+        blocks = _TRIES[module] = _blocks_of(text) if "try" in text else []
+    return blocks
+
+
+def _blocks_of(text: str) -> list[_TryBlock]:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    blocks = []
+    for node in tree.body:
+        if not isinstance(node, ast.Try | ast.TryStar):
+            continue
+        first, last = _span(node.body)
+        body_binds = _binds(node.body) | _binds(node.orelse)
+        if node.orelse:
+            last = _span(node.orelse)[1]
+        regions = [_Region(first, last, None, body_binds, True)]
+        for handler in node.handlers:
+            caught = tuple(_caught(handler.type))
+            start, end = _span(handler.body)
+            completes = not any(isinstance(s, ast.Raise) for s in handler.body)
+            regions.append(_Region(start, end, caught, _binds(handler.body), completes))
+        blocks.append(_TryBlock(node.lineno, node, tuple(regions)))
+    return blocks
+
+
+def _caught(node: ast.expr | None) -> list[str]:
+    if node is None:
+        return ["BaseException"]
+    if isinstance(node, ast.Tuple):
+        return [name for element in node.elts for name in _caught(element)]
+    if isinstance(node, ast.Attribute):
+        return [node.attr]
+    return [node.id] if isinstance(node, ast.Name) else []
+
+
+def _binds(body: list[ast.stmt]) -> frozenset[str]:
+    """Names the statements bind at their own level (definitions, imports, assignments)."""
+    names: set[str] = set()
+    for statement in body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(statement.name)
+        elif isinstance(statement, ast.Import | ast.ImportFrom):
+            names |= {(a.asname or a.name).split(".", 1)[0] for a in statement.names}
+        elif isinstance(statement, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        elif isinstance(statement, ast.If | ast.Try):
+            names |= _binds(statement.body) | _binds(getattr(statement, "orelse", []))
+    return frozenset(names)
+
+
+# ----------------------------------------------------------------- imports that cannot work
+
+_BROKEN: weakref.WeakKeyDictionary[griffe.Module, str] = weakref.WeakKeyDictionary()
+
+
+def broken_import(module: griffe.Module) -> str | None:
+    """Why importing `module` fails for everyone, when it statically does: one of its
+    module-level `from … import …` lines (or one of a module it imports that way) names a
+    module of its own package that does not exist (`from ..typing import X`, no
+    `pkg/typing.py`). `file:line: …`; None when every such import resolves."""
+    return _broken(module, set())
+
+
+def _broken(module: griffe.Module, seen: set[str]) -> str | None:
+    known = _BROKEN.get(module)
+    if known is not None:
+        return known or None
+    if module.path in seen:
+        return None  # an import cycle: Python runs it, and so does this check
+    seen.add(module.path)
+    found = ""
+    top = module.path.split(".", 1)[0]
+    for alias in list(module.members.values()):
+        if not isinstance(alias, griffe.Alias) or not alias.target_path.startswith(f"{top}."):
+            continue
+        line = _top_level_line(module, alias)
+        if not line.startswith("from "):
+            continue  # conditional (`if`, `try:`), or `import pkg.x` (binds `pkg`)
+        home = alias.target_path.rsplit(".", 1)[0]
+        target = _module_at(module, home)
+        if target is None and not _file_for(module, home):
+            lineno = getattr(alias, "alias_lineno", None) or 1
+            where = _display(module)
+            found = (
+                f"{where}:{lineno}: `{line.strip()}` names module `{home}`, which does not exist"
+            )
+            break
+        if target is not None:
+            inner = _broken(target, seen)
+            if inner:
+                found = inner
+                break
+    _BROKEN[module] = found
+    return found or None
+
+
+def _module_at(module: griffe.Module, path: str) -> griffe.Module | None:
+    try:
+        found = module.modules_collection.get_member(path)
+    except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return None
+    return found if isinstance(found, griffe.Module) else None
+
+
+def _file_for(module: griffe.Module, path: str) -> bool:
+    """Whether a file or folder could hold `path` (a module Griffe skipped: a syntax error,
+    a compiled extension): not missing, and warned about elsewhere."""
+    parts = path.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        holder = _module_at(module, ".".join(parts[:cut]))
+        if holder is None:
+            continue
+        filepath = holder.filepath
+        if isinstance(filepath, list) or filepath.name not in ("__init__.py", "__init__.pyi"):
+            return False
+        folder = filepath.parent.joinpath(*parts[cut:-1])
+        name = parts[-1]
+        return (folder / name).is_dir() or any(folder.glob(f"{name}.*"))
+    return False
+
+
+def _display(module: griffe.Module) -> str:
+    filepath = module.filepath
+    if isinstance(filepath, list):
+        return module.path
+    return display_path(str(filepath))

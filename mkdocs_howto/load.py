@@ -9,11 +9,15 @@ documented.
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import logging
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
 
 import griffe
@@ -47,6 +51,10 @@ class LoadOptions:
     include: tuple[str, ...] = ("*",)
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     docstring_style: str = "auto"
+    sibling_packages: str = "paths"
+    """Where other top-level packages that the packages re-export from are loaded from:
+    `paths` (the search paths; in an environment's site-packages, the same distribution
+    only), `installed` (also any installed package), `off`."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,10 @@ class LoadedApi:
     modules: list[PublicModule]
     problems: list[Problem]
     roots: list[griffe.Module]
+    siblings: list[griffe.Module] = field(default_factory=list)
+    """Other top-level packages loaded because the packages re-export their objects."""
+    notes: list[str] = field(default_factory=list)
+    """What the build should say at INFO level (the sibling packages loaded)."""
 
     @property
     def objects(self) -> Iterator[PublicObject]:
@@ -95,7 +107,7 @@ class LoadedApi:
     def source_dirs(self) -> list[Path]:
         """Folders (or single files) holding the packages' sources: what `serve` watches."""
         dirs = []
-        for root in self.roots:
+        for root in [*self.roots, *self.siblings]:
             path = root.filepath
             if isinstance(path, list):  # namespace package: several folders
                 dirs.extend(path)
@@ -120,10 +132,14 @@ def load_api(options: LoadOptions, *, keep_trees: bool = True) -> LoadedApi:
     problems = [problem for name in options.packages for problem in _found_twice(loader, name)]
     try:
         roots = [_load_package(loader, name, options.paths) for name in options.packages]
+        for root in roots:
+            map_lazy_exports(root)
         loader.resolve_aliases(implicit=False, external=False)
+        siblings = _Siblings(loader, roots, options, problems)
+        siblings.load()
     finally:
         release_griffe_memos()
-    selector = _Selector(options, problems)
+    selector = _Selector(options, problems, set(siblings.loaded))
     for root in roots:
         selector.dropped.update(_dropped_modules(loader, root))
     modules = [module for root in roots for module in selector.walk(root)]
@@ -135,7 +151,13 @@ def load_api(options: LoadOptions, *, keep_trees: bool = True) -> LoadedApi:
             f"no public classes or functions found in {names}: check the `include` and "
             f"`exclude` options and the packages' `__all__`"
         )
-    return LoadedApi(modules=modules, problems=problems, roots=roots)
+    return LoadedApi(
+        modules=modules,
+        problems=problems,
+        roots=roots,
+        siblings=list(siblings.loaded.values()),
+        notes=siblings.notes(),
+    )
 
 
 def _parser(style: str) -> griffe.Parser:
@@ -208,6 +230,352 @@ def _load_once(loader: griffe.GriffeLoader, name: str, paths: Iterable[Path]) ->
     if not isinstance(module, griffe.Module):
         raise LoadError(f"'{name}' is not a package or module")
     return module
+
+
+@dataclass
+class _Export:
+    """A name a public module exports from another top-level package."""
+
+    module: griffe.Module
+    name: str
+    alias: griffe.Alias
+    listed: bool
+    """Listed in `__all__` (a promise: a warning when it cannot be documented)."""
+
+
+class _Siblings:
+    """Load the other top-level packages the documented ones re-export from (`attrs` →
+    `attr`), so that those names resolve and get pages at their public path.
+
+    Found on `paths` they are loaded; in an environment's site-packages only those of the
+    same distribution (`attrs` and `attr` ship in one wheel); any installed package only with
+    `sibling_packages: installed`. A sibling that re-exports from a third is loaded too.
+    """
+
+    def __init__(
+        self,
+        loader: griffe.GriffeLoader,
+        roots: list[griffe.Module],
+        options: LoadOptions,
+        problems: list[Problem],
+    ) -> None:
+        self.loader = loader
+        self.roots = roots
+        self.options = options
+        self.problems = problems
+        self.documented = {name.split(".", 1)[0] for name in options.packages}
+        self.loaded: dict[str, griffe.Module] = {}
+        self.counts: dict[str, int] = {}
+        self.elsewhere: dict[str, int] = {}
+        """Installed packages (another distribution) not loaded: names not documented."""
+        self.tried: set[str] = set()
+
+    def load(self) -> None:
+        if self.options.sibling_packages == "off":
+            return
+        for _ in range(_MAX_DEPENDENCIES):
+            wanted = self._wanted()
+            if not wanted:
+                return
+            for top, exports in wanted.items():
+                self.tried.add(top)
+                self._load(top, exports)
+            self.loader.resolve_aliases(implicit=False, external=False)
+
+    def _wanted(self) -> dict[str, list[_Export]]:
+        """Packages not loaded yet that exported names lead to, with those names."""
+        wanted: dict[str, list[_Export]] = {}
+        for export in self._exports():
+            for top in self._tops_needed(export.alias):
+                if top not in self.tried:
+                    wanted.setdefault(top, []).append(export)
+        return wanted
+
+    def _exports(self) -> Iterator[_Export]:
+        for root in self.roots:
+            for module in _walk_modules(root, self.options.exclude):
+                names = _exports(module)
+                for name, member in list(module.members.items()):
+                    if not isinstance(member, griffe.Alias):
+                        continue
+                    listed = names is not None and name in names
+                    plain = names is None and module.is_init_module and not name.startswith("_")
+                    if (listed or plain) and not (
+                        type_checking_only(module, member) or under_main_guard(module, member)
+                    ):
+                        yield _Export(module, name, member, listed)
+
+    def _tops_needed(self, alias: griffe.Alias) -> list[str]:
+        """The top-level package the alias chain stops at, when it is not loaded."""
+        top = alias.target_path.split(".", 1)[0]
+        if top in sys.stdlib_module_names or top in ("builtins", "__future__"):
+            return []
+        if top not in self.documented and top not in self.loaded:
+            if top in self.loader.modules_collection:  # loaded to merge stubs (`_load_package`)
+                self._adopt(top)
+            return [] if top in self.loaded else [top]
+        try:
+            alias.final_target  # noqa: B018 (resolving)
+        except griffe.CyclicAliasError:
+            return []
+        except griffe.AliasResolutionError as error:
+            failed = str(getattr(getattr(error, "alias", None), "target_path", ""))
+            further = failed.split(".", 1)[0]
+            known = further in self.documented or further in self.loaded
+            if further and not known and further not in sys.stdlib_module_names:
+                return [further]
+        return []
+
+    def _adopt(self, top: str) -> None:
+        module = self.loader.modules_collection.get_member(top)
+        if isinstance(module, griffe.Module) and self._where(top)[0] == "paths":
+            self.loaded[top] = module
+
+    def _where(self, top: str) -> tuple[str, Path | None]:
+        """`paths`, `installed` (another distribution, or off `paths`) or `missing`; and the
+        folder to search when installed."""
+        try:
+            package = self.loader.finder.find_spec(top, try_relative_path=False)[1]
+        except (ModuleNotFoundError, ValueError):
+            package = None
+        if isinstance(package, griffe.Package):
+            folder = _search_folder(self.loader, package.path)
+            shipped = {_shipped_with(folder, name) for name in self.documented}
+            if folder is None or None in shipped or any(top in names for names in shipped if names):
+                return "paths", None
+            return "installed", folder
+        try:
+            spec = importlib.util.find_spec(top)  # finds, never imports, a top-level package
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec is not None else None
+        if spec is None or not origin or not origin.endswith((".py", ".pyi")):
+            return "missing", None
+        path = Path(origin)
+        return "installed", path.parent.parent if path.name == "__init__.py" else path.parent
+
+    def _load(self, top: str, exports: list[_Export]) -> None:
+        where, folder = self._where(top)
+        if where == "installed" and self.options.sibling_packages == "installed":
+            if folder is not None:
+                self.loader.finder.append_search_path(folder)
+            where = "paths"
+        if where == "paths":
+            try:
+                module = self.loader.load(top)
+            except (ModuleNotFoundError, griffe.GriffeError, SyntaxError, OSError) as error:
+                self._lost(top, exports, f"could not be loaded ({type(error).__name__}: {error})")
+                return
+            if isinstance(module, griffe.Module):
+                self.loaded[top] = module
+                self.counts[top] = len({(e.module.path, e.name) for e in exports})
+            return
+        if where == "installed":
+            self.elsewhere[top] = len({(e.module.path, e.name) for e in exports})
+            return
+        self._lost(top, exports, "is not found on `paths` nor installed")
+
+    def _lost(self, top: str, exports: list[_Export], why: str) -> None:
+        """A warning per exporting module, for the names `__all__` promised."""
+        by_module: dict[str, list[_Export]] = {}
+        for export in exports:
+            if export.listed:
+                by_module.setdefault(export.module.path, []).append(export)
+        for path, lost in by_module.items():
+            module = lost[0].module
+            lineno = min(getattr(e.alias, "alias_lineno", None) or 1 for e in lost)
+            names = ", ".join(sorted({e.name for e in lost}))
+            self.problems.append(
+                Problem(
+                    display_path(str(module.filepath)),
+                    lineno,
+                    f"package '{top}', which '{path}' re-exports from, {why}: add its folder "
+                    f"to `paths` (or set `sibling_packages: installed`); not documented: {names}",
+                )
+            )
+
+    def notes(self) -> list[str]:
+        """One INFO line: the sibling packages loaded, and the installed ones left out."""
+        if not self.loaded and not self.elsewhere:
+            return []
+        documented = ", ".join(sorted(self.documented))
+        parts = []
+        if self.loaded:
+            loaded = ", ".join(
+                f"{top} ({self.counts[top]} names)" if top in self.counts else top
+                for top in sorted(self.loaded)
+            )
+            parts.append(f"sibling packages loaded for the names {documented} re-exports: {loaded}")
+        if self.elsewhere:
+            others = ", ".join(f"{top} ({n} names)" for top, n in sorted(self.elsewhere.items()))
+            parts.append(
+                f"names re-exported from other installed distributions are not documented: "
+                f"{others} (`sibling_packages: installed` documents them)"
+            )
+        return ["; ".join(parts)]
+
+
+def _walk_modules(module: griffe.Module, exclude: tuple[str, ...]) -> Iterator[griffe.Module]:
+    """The module and its submodules that `exclude` leaves in."""
+    yield module
+    for member in module.members.values():
+        if isinstance(member, griffe.Module) and not any(
+            fnmatchcase(member.path, pattern) or fnmatchcase(f"{member.path}.\0", pattern)
+            for pattern in exclude
+        ):
+            yield from _walk_modules(member, exclude)
+
+
+def _search_folder(loader: griffe.GriffeLoader, path: Path) -> Path | None:
+    for folder in loader.finder.search_paths:
+        if folder in path.parents:
+            return folder
+    return None
+
+
+def _shipped_with(folder: Path | None, top: str) -> frozenset[str] | None:
+    """The top-level names shipped by the distribution installed in `folder` that holds `top`;
+    None when `folder` is not an environment's site-packages (a source tree)."""
+    if folder is None:
+        return None
+    tops = _distributions(folder)
+    if tops is None:
+        return None
+    return next((names for names in tops if top in names), frozenset({top}))
+
+
+@lru_cache(maxsize=8)
+def _distributions(folder: Path) -> tuple[frozenset[str], ...] | None:
+    """Per installed distribution in `folder`, the top-level names its RECORD lists."""
+    infos = sorted(folder.glob("*.dist-info"))
+    if not infos:
+        return None
+    found = []
+    for info in infos:
+        try:
+            lines = (info / "RECORD").read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        names = set()
+        for line in lines:
+            first = line.split(",", 1)[0].split("/", 1)[0]
+            if first.endswith((".dist-info", ".data", ".pth")) or first in ("..", "__pycache__"):
+                continue
+            names.add(first.removesuffix(".py").removesuffix(".pyi"))
+        found.append(frozenset(names))
+    return tuple(found)
+
+
+def map_lazy_exports(module: griffe.Module) -> None:
+    """PEP 562: names a module's `__getattr__` imports on first access, when it spells out
+    the mapping (a dict literal of name → submodule, or `if name == "X": from .x import X`),
+    become aliases, as if imported: documented at the module's path and importable in
+    examples. A mapping computed at run time is left alone (`__all__` checks warn)."""
+    for member in list(module.members.values()):
+        if isinstance(member, griffe.Module):
+            map_lazy_exports(member)
+    if not isinstance(module.members.get("__getattr__"), griffe.Function):
+        return
+    try:
+        tree = ast.parse("\n".join(module.lines))
+    except (SyntaxError, ValueError, RecursionError, OSError):
+        return
+    hook = next(
+        (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "__getattr__"),
+        None,
+    )
+    if hook is None:
+        return
+    for name, (target, lineno) in _lazy_mapping(tree, hook, module).items():
+        if name not in module.members:
+            alias = griffe.Alias(name, target, lineno=lineno, endlineno=lineno, parent=module)
+            module.set_member(name, alias)
+
+
+def _lazy_mapping(
+    tree: ast.Module, hook: ast.FunctionDef, module: griffe.Module
+) -> dict[str, tuple[str, int]]:
+    """Name → (target path, line) from the `if name == "X": from .x import X` branches of
+    `__getattr__` and the module-level dict literals it reads."""
+    found: dict[str, tuple[str, int]] = {}
+    param = hook.args.args[0].arg if hook.args.args else "name"
+    for node in ast.walk(hook):
+        if isinstance(node, ast.If):
+            compared = _compared_name(node.test, param)
+            imports = [s for s in node.body if isinstance(s, ast.ImportFrom)]
+            if compared and imports:
+                target = _imported(imports, compared, module)
+                if target:
+                    found[compared] = (target, node.lineno)
+    read = {n.id for n in ast.walk(hook) if isinstance(n, ast.Name)}
+    for statement in tree.body:
+        targets = statement.targets if isinstance(statement, ast.Assign) else []
+        if isinstance(statement, ast.AnnAssign):
+            targets = [statement.target]
+        value = getattr(statement, "value", None)
+        if not isinstance(value, ast.Dict) or not any(
+            isinstance(t, ast.Name) and t.id in read for t in targets
+        ):
+            continue
+        for key, item in zip(value.keys, value.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                where = _mapped_module(item)
+                if where is not None:
+                    path = _absolute(where, module)
+                    if path:
+                        found.setdefault(key.value, (f"{path}.{key.value}", key.lineno))
+    return found
+
+
+def _compared_name(test: ast.expr, param: str) -> str | None:
+    """`name == "X"` (either way round) → `X`."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    if not isinstance(test.ops[0], ast.Eq):
+        return None
+    sides = [test.left, test.comparators[0]]
+    if any(isinstance(s, ast.Name) and s.id == param for s in sides):
+        for side in sides:
+            if isinstance(side, ast.Constant) and isinstance(side.value, str):
+                return side.value
+    return None
+
+
+def _imported(imports: list[ast.ImportFrom], name: str, module: griffe.Module) -> str | None:
+    for statement in imports:
+        for alias in statement.names:
+            if (alias.asname or alias.name) == name or len(imports[0].names) == 1:
+                source = "." * statement.level + (statement.module or "")
+                base = _absolute(source, module)
+                if base:
+                    return f"{base}.{alias.name}"
+    return None
+
+
+def _mapped_module(item: ast.expr | None) -> str | None:
+    """A dict value naming a module: `".x"`, `"pkg.x"`, or a tuple whose last string is
+    one (`(__spec__.parent, ".main")`, pydantic's)."""
+    if isinstance(item, ast.Constant) and isinstance(item.value, str):
+        return item.value
+    if isinstance(item, ast.Tuple) and item.elts:
+        last = item.elts[-1]
+        if isinstance(last, ast.Constant) and isinstance(last.value, str):
+            return last.value
+    return None
+
+
+def _absolute(where: str, module: griffe.Module) -> str | None:
+    """`.x` relative to the module's package → `pkg.x`; absolute names as they are."""
+    if not where.startswith("."):
+        return where or None
+    level = len(where) - len(where.lstrip("."))
+    package = module.path if module.is_init_module else module.path.rsplit(".", 1)[0]
+    parts = package.split(".")
+    if level - 1 >= len(parts):
+        return None
+    base = ".".join(parts[: len(parts) - (level - 1)])
+    rest = where[level:]
+    return f"{base}.{rest}" if rest else base
 
 
 def _own_failure(loader: griffe.GriffeLoader, name: str) -> tuple[Path, Failure] | None:
@@ -324,10 +692,14 @@ def _why_dropped(loader: griffe.GriffeLoader, filepath: Path) -> _Dropped:
 class _Selector:
     """Walk public modules, collect candidate public paths, then pick one per object."""
 
-    def __init__(self, options: LoadOptions, problems: list[Problem]) -> None:
+    def __init__(
+        self, options: LoadOptions, problems: list[Problem], siblings: set[str] | None = None
+    ) -> None:
         self.options = options
         self.problems = problems
-        self.packages = set(options.packages)
+        self.documented = {name.split(".", 1)[0] for name in options.packages}
+        self.siblings = siblings or set()
+        self.packages = set(options.packages) | self.siblings
         # canonical path -> [(public path, owning module)], in walk order
         self.candidates: dict[str, list[tuple[str, PublicModule]]] = {}
         self.targets: dict[str, Documentable] = {}
@@ -375,6 +747,10 @@ class _Selector:
             return
         if not target.parent.is_module:
             return  # a nested class or a method: documented inside its class
+        if target.path.split(".", 1)[0] not in self.documented and (
+            exports is None and not public.module.is_init_module
+        ):
+            return  # a plain import from a sibling package, outside an `__init__`
         if (
             exports is None
             and self._public_at_home(target)
@@ -398,6 +774,8 @@ class _Selector:
         home = target.parent
         if home is None or not isinstance(home, griffe.Module):
             return False
+        if home.path.split(".", 1)[0] not in self.documented:
+            return False  # a sibling package's module: not walked, no page there
         if self._module_excluded(home.path):
             return False
         return self._exported(target.name, _exports(home))

@@ -67,6 +67,8 @@ class HowToOptions(Protocol):
     def cache_dir(self) -> str | None: ...
     @property
     def griffe_warnings(self) -> str: ...
+    @property
+    def sibling_packages(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ def site_options(howto: HowToOptions, settings: SiteSettings, log: Log) -> SiteO
             include=tuple(howto.include),
             exclude=tuple(howto.exclude),
             docstring_style=howto.docstring_style,
+            sibling_packages=howto.sibling_packages,
         ),
         analyze=AnalyzeOptions(
             packages=frozenset(name.split(".")[0] for name in howto.packages),

@@ -35,6 +35,8 @@ from mkdocs_howto.analyze.verify import check_example, run_example
 from mkdocs_howto.docstrings import rest_to_markdown, rest_to_plain
 from mkdocs_howto.errors import display_path
 from mkdocs_howto.facts import (
+    Code,
+    Description,
     Example,
     HowTo,
     Member,
@@ -44,6 +46,7 @@ from mkdocs_howto.facts import (
     Step,
     Text,
 )
+from mkdocs_howto.guards import definition_guard, sentence_of
 from mkdocs_howto.load import PublicObject
 from mkdocs_howto.pages import PageLinks
 
@@ -140,7 +143,7 @@ class Analyzer:
             canonical_path=func.path,
             kind=shape.kind,
             signature=wrapped_signature(func, item.name),
-            description=describe(docstring, params, structure, private),
+            description=_available(describe(docstring, params, structure, private), func),
             steps=steps,
             phases=(),
             example=self._example(func.path, docstring.examples, generated),
@@ -171,7 +174,9 @@ class Analyzer:
             canonical_path=cls.path,
             kind="dataclass" if "dataclass" in cls.labels else "class",
             signature=wrap_signature(f"class {item.name}", _param_parts(signature_params), ""),
-            description=describe(docstring, params, structure_of_class(cls, public), private),
+            description=_available(
+                describe(docstring, params, structure_of_class(cls, public), private), cls
+            ),
             steps=(),
             phases=phases,
             example=self._example(
@@ -472,3 +477,13 @@ def wrap_signature(head: str, parts: list[str], tail: str) -> str:
         return one_line
     inner = "".join(f"    {part},\n" for part in parts)
     return f"{head}(\n{inner}){tail}"
+
+
+def _available(description: Description, obj: griffe.Class | griffe.Function) -> Description:
+    """The description saying when the name exists, for a guarded definition."""
+    home = obj.parent
+    guard = definition_guard(home, obj) if isinstance(home, griffe.Module) else None
+    if guard is None:
+        return description
+    pieces = tuple(Code(text) if code else Text(text) for code, text in sentence_of(guard))
+    return replace(description, availability=pieces)

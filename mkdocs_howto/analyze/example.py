@@ -434,8 +434,12 @@ class ExampleBuilder:
         """The whole example under the condition the object exists on, imports included:
         `if sys.platform == "win32":` then the import, the call."""
         self.guard = None
+        if not guard.test:  # a guard that cannot be tested: the example says so
+            code = self._assemble(body, prelude)
+            return f"# `{self.name}` is {guard.written} of its module: it may not exist\n{code}"
         inner = self._assemble(body, prelude).rstrip("\n").split("\n")
-        why = f"  # defined only when `{guard.written}`" if guard.written != guard.test else ""
+        shown = guard.written if guard.wording else f"`{guard.written}`"
+        why = f"  # defined only when {shown}" if guard.written != guard.test else ""
         head = import_block(set(guard.imports))
         return "\n".join([*head, "", f"if {guard.test}:{why}", *_indent(inner)]) + "\n"
 

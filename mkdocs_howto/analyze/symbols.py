@@ -25,7 +25,12 @@ from mkdocs_howto.analyze.classes import (
 from mkdocs_howto.analyze.code import function_shape, parse_object
 from mkdocs_howto.analyze.params import context_decorator, params_of
 from mkdocs_howto.facts import Param
-from mkdocs_howto.guards import definition_guard, type_checking_only, under_main_guard
+from mkdocs_howto.guards import (
+    broken_import,
+    definition_guard,
+    type_checking_only,
+    under_main_guard,
+)
 
 Kind = Literal["module", "class", "function", "attribute", "external"]
 Binding = Literal["instance", "class", "static", "property"]
@@ -59,6 +64,8 @@ class Symbol:
     """False for a name imported only under `if TYPE_CHECKING:`: importing it fails."""
     buildable: bool = False
     """For classes: `params` build one (not abstract, not a protocol, not an exception)."""
+    broken: str | None = None
+    """For modules: why importing it fails for everyone (`file:line: …`), if it does."""
 
 
 Lookup = Callable[[str], "Symbol | None"]
@@ -93,7 +100,11 @@ def symbol_of(obj: griffe.Object | griffe.Alias, import_paths: Mapping[str, str]
     public = import_paths.get(target.path) or _public_path(target)
     if isinstance(target, griffe.Module):
         return Symbol(
-            target.path, "module", open="__getattr__" in target.members, import_path=public
+            target.path,
+            "module",
+            open="__getattr__" in target.members,
+            import_path=public,
+            broken=broken_import(target),
         )
     if isinstance(target, griffe.Class):
         params = constructor_params(target)

@@ -237,9 +237,15 @@ class _Checker(ast.NodeVisitor):
     def _documented(self, path: str) -> bool:
         return path.split(".", 1)[0] in self.packages
 
+    def _failing(self, module: str) -> str | None:
+        return _failing_module(self.lookup, module)
+
     def _check_import(self, module: str, name: str | None) -> list[str]:
         top = module.split(".", 1)[0]
         if top in self.packages:
+            failing = self._failing(module)
+            if failing:
+                return [failing]
             path = f"{module}.{name}" if name and name != "*" else module
             symbol = self.lookup(path)
             if symbol is None:
@@ -250,6 +256,19 @@ class _Checker(ast.NodeVisitor):
         if top in sys.stdlib_module_names or _installed(top):
             return []
         return [f"imports `{module}`, which is neither documented here nor installed"]
+
+
+def _failing_module(lookup: Lookup, module: str) -> str | None:
+    """Importing `module` runs each package on its path first: the first that cannot be
+    imported (`Symbol.broken`), said once."""
+    parts = module.split(".")
+    for cut in range(1, len(parts) + 1):
+        symbol = lookup(".".join(parts[:cut]))
+        if symbol is not None and symbol.kind == "module" and symbol.broken:
+            path = ".".join(parts[:cut])
+            via = "" if path == module else f" (importing it runs `{path}`)"
+            return f"imports `{module}`, which cannot be imported{via}: {symbol.broken}"
+    return None
 
 
 def _call_problems(symbol: Symbol, call: ast.Call, shown: str, via: str) -> list[str]:
