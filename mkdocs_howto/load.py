@@ -368,7 +368,6 @@ class _Siblings:
                 return
             if isinstance(module, griffe.Module):
                 self.loaded[top] = module
-                self.counts[top] = len({(e.module.path, e.name) for e in exports})
             return
         if where == "installed":
             self.elsewhere[top] = len({(e.module.path, e.name) for e in exports})
@@ -394,10 +393,24 @@ class _Siblings:
                 )
             )
 
+    def _count_exports(self) -> None:
+        """How many exported names each loaded sibling defines (after resolution)."""
+        names: dict[str, set[tuple[str, str]]] = {}
+        for export in self._exports():
+            try:
+                target = export.alias.final_target
+            except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+                continue
+            top = target.path.split(".", 1)[0]
+            if top in self.loaded:
+                names.setdefault(top, set()).add((export.module.path, export.name))
+        self.counts = {top: len(found) for top, found in names.items()}
+
     def notes(self) -> list[str]:
         """One INFO line: the sibling packages loaded, and the installed ones left out."""
         if not self.loaded and not self.elsewhere:
             return []
+        self._count_exports()
         documented = ", ".join(sorted(self.documented))
         parts = []
         if self.loaded:
@@ -828,7 +841,7 @@ class _Selector:
             # Made at run time (`globals().update(…)`, `@enum.global_enum`: re, enum), or
             # maybe brought by a star import Griffe could not expand (pydantic.v1's types).
             return
-        for name in sorted(exports - set(module.members)):
+        for name in sorted(exports - set(module.members) - _MODULE_ATTRIBUTES):
             holder = self._dropped_holding(f"{module.path}.{name}")
             if holder is not None:
                 self.dropped[holder].lost.append(f"{module.path}.{name}")
@@ -908,6 +921,12 @@ class _Selector:
             for other_path, other in places:
                 if other_path != path:  # another module, or another name in the same one
                     other.reexports.append((other_path.rsplit(".", 1)[-1], documented))
+
+
+#: Attributes every module has at run time: listing them in `__all__` is no broken promise.
+_MODULE_ATTRIBUTES = frozenset(
+    {"__doc__", "__name__", "__file__", "__path__", "__loader__", "__spec__", "__package__"}
+)
 
 
 def _redundant_alias(module: griffe.Module, alias: griffe.Alias, name: str) -> bool:

@@ -154,6 +154,7 @@ FACADE = {
 
         __all__ = [
             "NOTHING",
+            "__doc__",  # every module has one: no warning
             "Factory",
             "Record",
             "asdict",
