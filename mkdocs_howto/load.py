@@ -480,14 +480,16 @@ def _distributions(folder: Path) -> tuple[frozenset[str], ...] | None:
 
 
 def map_lazy_exports(module: griffe.Module) -> None:
-    """PEP 562: names a module's `__getattr__` imports on first access, when it spells out
-    the mapping (a dict literal of name → submodule, or `if name == "X": from .x import X`),
-    become aliases, as if imported: documented at the module's path and importable in
-    examples. A mapping computed at run time is left alone (`__all__` checks warn)."""
+    """PEP 562: names of `__all__` that a module's `__getattr__` imports on first access, when
+    it spells out the mapping (a dict literal of name → submodule, or `if name == "X": from .x
+    import X`), become aliases, as if imported: documented at the module's path and importable
+    in examples. A mapping computed at run time is left alone (`__all__` checks warn), and so
+    are names `__all__` does not promise (click's deprecated names, kept importable)."""
     for member in list(module.members.values()):
         if isinstance(member, griffe.Module):
             map_lazy_exports(member)
-    if not isinstance(module.members.get("__getattr__"), griffe.Function):
+    exports = _exports(module)
+    if not exports or not isinstance(module.members.get("__getattr__"), griffe.Function):
         return
     try:
         tree = ast.parse("\n".join(module.lines))
@@ -500,7 +502,7 @@ def map_lazy_exports(module: griffe.Module) -> None:
     if hook is None:
         return
     for name, (target, lineno) in _lazy_mapping(tree, hook, module).items():
-        if name not in module.members:
+        if name in exports and name not in module.members:
             alias = griffe.Alias(name, target, lineno=lineno, endlineno=lineno, parent=module)
             module.set_member(name, alias)
 
