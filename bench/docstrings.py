@@ -8,7 +8,8 @@ in-process (no MkDocs build) and count, per package:
 - pages where a Google or NumPy section header leaks into prose (`Returns:` on its own line,
   a title over a line of dashes, `Args:`…);
 - parameters documented in the docstring (`:param x:`, `x (int): …` under `Args:`, `x : int`
-  under a NumPy `Parameters` title) whose row on the page has no description.
+  under a NumPy `Parameters` title, `* **x** - …` under `**Parameters:**`) whose row on the
+  page has no description.
 
 Prose is the page's Markdown without the Source section, fenced blocks and code spans. The
 counts are read from the pages, not from the analyzer's facts, so they hold whatever the
@@ -105,6 +106,13 @@ def documented_names(docstring: str) -> set[str]:
             match = re.match(r"\s*\\?\*{0,2}(\w+)\s*(?:\([^)]*\))?\s*:", line)
             if width == indent and match:
                 names.add(match.group(1))
+    if re.search(
+        r"^\s*(?:\*\*)?(?:Parameters|Arguments|Args|Params)(?::\*\*|\*\*:|:)\s*$", docstring, re.M
+    ):
+        for bold, code in re.findall(
+            r"^\s*[*-]\s+(?:\*\*(\w+)\*\*|`(\w+)`)\s+[-\u2013:]\s", docstring, re.M
+        ):
+            names.add(bold or code)
     numpy = re.split(r"^\s*Parameters\s*\n\s*-{3,}\s*$", docstring, flags=re.M)
     for block in numpy[1:]:
         for line in block.split("\n"):

@@ -378,3 +378,17 @@ def test_a_column_with_one_value_on_every_row_is_dropped(site: BuiltSite) -> Non
 def test_rest_to_markdown_leaves_markdown_alone() -> None:
     text = "A *Markdown* docstring with `code` and a [link](https://example.org).\n\n- one\n- two"
     assert rest_to_markdown(text) == text
+
+
+def test_parameters_listed_in_markdown_fill_the_table(site: BuiltSite) -> None:
+    body = article(site, "mixed_pkg/send")
+    cells = {n: [text_of(c) for c in row] for n, row in rows(section(body, "Parameters")).items()}
+    assert {name: row[-1] for name, row in cells.items()} == {
+        "method": "The HTTP method, such as GET.",
+        "url": "Where to send it.",
+        "timeout": "(optional) Seconds to wait.",
+    }
+    text = prose(body.split("<strong>Parameters</strong>")[0])
+    assert "Send a request, documented with a Markdown list." in text
+    assert "The request is sent at once." in text
+    assert "Where to send it" not in text  # not twice

@@ -212,8 +212,54 @@ def bare_name(name: str) -> str:
     return name.replace("\\", "").lstrip("*")
 
 
+#: A Markdown title of a parameter list: `**Parameters:**`, `Arguments:`.
+_LIST_TITLE = re.compile(
+    r"^(?:\*\*)?(?:Parameters|Arguments|Args|Params)(?::\*\*|\*\*:|:)[ \t]*$", re.M
+)
+#: `* **name** - text` or `` * `name` - text ``: one documented parameter.
+_LIST_ITEM = re.compile(
+    r"^[*-][ \t]+(?:\*\*(?P<bold>\w+)\*\*|`(?P<code>\w+)`)[ \t]+[-\u2013:][ \t]+"
+)
+
+
+def markdown_params(text: str) -> tuple[str, dict[str, str]]:
+    """Parameters documented as a Markdown list under a `Parameters:` title (httpx's
+    style), taken out of the text: (the text without them, name -> description)."""
+    match = _LIST_TITLE.search(text)
+    if match is None:
+        return text, {}
+    lines = text[match.end() :].split("\n")[1:]
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    end = 0
+    after_blank = False
+    for index, line in enumerate(lines):
+        item = _LIST_ITEM.match(line)
+        if item is not None:
+            current = found.setdefault(item.group("bold") or item.group("code"), [])
+            current.append(line[item.end() :].strip())
+        elif not line.strip():
+            after_blank = True
+            continue
+        elif current is not None and (not after_blank or line[:1] in " \t"):
+            current.append(line.strip())  # a continuation line, indented or lazy
+        else:
+            break
+        after_blank = False
+        end = index + 1
+    if not found:
+        return text, {}
+    rest = "\n".join(lines[end:])
+    return (text[: match.start()].rstrip() + "\n\n" + rest.strip()).strip(), {
+        name: " ".join(words) for name, words in found.items()
+    }
+
+
 def _read_text(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
-    text = parsed.convert(str(section.value).strip())
+    raw, listed = markdown_params(str(section.value).strip())
+    for name, description in listed.items():
+        parsed.params.setdefault(name, DocParam(parsed.convert(description)))
+    text = parsed.convert(raw)
     if not parsed.summary:
         summary, _, rest = text.partition("\n\n")
         parsed.summary = summary.strip()
