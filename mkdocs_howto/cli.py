@@ -82,7 +82,13 @@ def _parser() -> argparse.ArgumentParser:
         "Every `howto` option is accepted as --option-name (docs/configure.md).",
     )
     generate.add_argument("packages", nargs="*", metavar="PACKAGE", help="import names")
-    generate.add_argument("--out", required=True, type=Path, metavar="DIR")
+    generate.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="the folder of the pages, made and owned by this command (e.g. docs/howto)",
+    )
     generate.add_argument(
         "--config",
         type=Path,
