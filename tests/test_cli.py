@@ -20,6 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from mkdocs_howto.cli import main
+from mkdocs_howto.config import tomllib  # tomli on Python 3.10
 from mkdocs_howto.output import MANIFEST
 
 SOURCE = {
@@ -330,3 +331,31 @@ def test_a_site_with_its_own_custom_dir_keeps_it_and_is_told_to_copy_the_templat
     assert code == 0, err
     assert yaml.safe_load(out)["theme"] == {"custom_dir": "overrides"}
     assert "copy docs/howto/.overrides/howto.html into it" in err
+
+
+def test_the_toml_snippet_says_what_the_yaml_snippet_says(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The TOML form is written by hand (`snippet._toml`): it must parse to the same settings,
+    names with dots and non-ASCII titles included."""
+    (project / "zensical.toml").write_text(
+        '[project.plugins.howto]\npackages = ["pkg"]\npaths = ["src"]\n'
+        'nav_title = "Guías \\"API\\""\n'
+    )
+    code, toml_text, err = _run(capsys, "--out", "docs/howto", "--config", "zensical.toml")
+    assert code == 0, err
+    code, yaml_text, err = _run(
+        capsys, "--out", "docs/howto", "--config", "zensical.toml", "--snippet", "s.yml"
+    )
+    assert code == 0 and yaml_text == "", err
+    from_toml = tomllib.loads(toml_text)["project"]
+    from_yaml = yaml.safe_load((project / "s.yml").read_text())
+    extensions = {
+        next(iter(item)) if isinstance(item, dict) else item: (
+            next(iter(item.values())) if isinstance(item, dict) else {}
+        )
+        for item in from_yaml.pop("markdown_extensions")
+    }
+    assert from_toml.pop("markdown_extensions") == extensions
+    assert from_toml == from_yaml
+    assert from_toml["nav"][0]['Guías "API"'][0]["pkg"][0] == "howto/pkg/index.md"
