@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from tests.conftest import BuiltSite, Package, build_site, line_of
+from tests.conftest import BuiltSite, Package, build_site, line_of, write_package
 from tests.test_serve import REBUILD_TIMEOUT, edit, start_server, stop, wait_for
 
 NAV_LISTING = "exist in the docs directory, but are not included in the"
@@ -533,3 +533,26 @@ def test_an_example_whose_module_cannot_be_imported_fails_with_the_reason(
     assert "broken/sub/send.py:4: usage example of 'broken.sub.send.send' failed" in warning
     assert "broken/sub/send.py:1: `from ..typing import Payload` names module" in warning
     assert "`broken.typing`, which does not exist" in warning
+
+
+def test_an_installed_sibling_is_loaded_only_when_allowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # `facade_impl` is importable (on sys.path, as an installed package is) but not on `paths`
+    installed = write_package(
+        tmp_path / "site-packages", {k: v for k, v in FACADE.items() if "impl" in k}
+    )
+    monkeypatch.syspath_prepend(str(installed))
+    project = tmp_path / "project"
+    own = {"facade/extra.py": "def extra(x: int) -> int:\n    return x\n"}
+    write_package(project / "src", {"facade/__init__.py": FACADE["facade/__init__.py"], **own})
+    caplog.set_level(logging.INFO)
+    quiet = build_site(project, {"packages": ["facade"]})
+    assert not (quiet.site_dir / "howto/facade/define").exists()
+    [note] = [m for m in _infos(caplog) if "other installed distributions" in m]
+    assert "facade_impl (12 names)" in note and "sibling_packages: installed" in note
+
+    caplog.clear()
+    allowed = build_site(project, {"packages": ["facade"], "sibling_packages": "installed"})
+    assert len(allowed.pages("howto/facade")) == 3 + len(FACADE_OBJECTS)  # + extra, its index
+    assert "from facade import Record" in text_of(allowed.html("howto/facade/Record/index.html"))
