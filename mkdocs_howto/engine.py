@@ -51,7 +51,7 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
     "attr_list": {},
     "md_in_html": {},
     "tables": {},
-    "toc": {"permalink": True},
+    "toc": {"permalink": True},  # MkDocs always lists `toc`: see the plugin's `_add_extensions`
     "pymdownx.details": {},
     "pymdownx.superfences": {},
     "pymdownx.highlight": {
@@ -91,6 +91,8 @@ class HowToEngine:
         # Per build, reset in `configure`:
         self.howto: HowToOptions | None = None
         self.site: GeneratedSite | None = None
+        self.plan: SitePlan | None = None
+        """Where this build's pages go and what paths they document (cross-references)."""
         self.options: SiteOptions | None = None
         self.own_time = 0.0
         self.worker: Worker[GeneratedSite] | None = None
@@ -122,7 +124,7 @@ class HowToEngine:
         self.stop_worker()
         self.howto = howto
         route_griffe_logs(self.log, docstring_level=self.docstring_level)
-        self.site = None
+        self.site = self.plan = None
         self.listings = {}
         check_lexicon(howto.lexicon, howto.vague_terms)
         self.options = site_options(howto, settings, self.log)
@@ -146,6 +148,7 @@ class HowToEngine:
         assert self.howto is not None
         with collector_paused():  # the worker forked here keeps it paused
             plan, lint, pages = self._start_worker() if self._uses_worker() else self._write_here()
+        self.plan = plan
         if self.one_shot:
             # What survives stays until exit: keep it out of the collections during page
             # rendering and out of the collection at interpreter exit (rich: ~0.3 s).

@@ -32,6 +32,7 @@ from mkdocs_howto.cache import (
 from mkdocs_howto.docstrings import rest_to_markdown
 from mkdocs_howto.errors import HowToError, Problem, display_path
 from mkdocs_howto.facts import HowTo, IndexEntry, ModuleIndex
+from mkdocs_howto.inventory import cross_ref_targets
 from mkdocs_howto.load import LoadedApi, LoadOptions, PublicModule, PublicObject, load_api
 from mkdocs_howto.pages import SitePlan, page_links, plan_site, rebase_links, relative_link
 from mkdocs_howto.render import Renderer, RenderOptions, do_text
@@ -135,6 +136,7 @@ def plan_pages(options: SiteOptions, *, keep_trees: bool = True) -> PlannedSite:
         api = load_api(options.load, keep_trees=keep_trees)
         parse_kwargs_docstrings(item.obj for item in api.objects)
         plan = plan_site(api, options.output_dir, options.nav_depth)
+        plan.targets = cross_ref_targets(api, plan)
     lint = lint_docstrings(api, options.vague_terms) if options.lint_docstrings else []
     return PlannedSite(api, plan, lint, timings)
 

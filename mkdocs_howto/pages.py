@@ -11,11 +11,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import griffe
 
 from mkdocs_howto.load import LoadedApi, PublicModule, PublicObject
+
+if TYPE_CHECKING:  # `inventory` reads the plan: a type only
+    from mkdocs_howto.inventory import Target
 
 NavItem = Any  # str | dict[str, list[NavItem] | str], as in `mkdocs.yml`'s `nav:`
 NAV_DEPTHS = ("auto", "objects", "modules")
@@ -47,6 +50,9 @@ class SitePlan:
     nav: list[NavItem] = field(default_factory=list)
     nav_depth: str = "objects"
     """What the sidebar lists: `objects` or `modules` (what `auto` chose)."""
+    targets: tuple[Target, ...] = ()
+    """Every documented dotted path and where it leads, for cross-references
+    (`inventory.cross_ref_targets`)."""
 
 
 def plan_site(api: LoadedApi, output_dir: str, nav_depth: str = "auto") -> SitePlan:

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
 from mkdocs_howto.cache import digest, files_fingerprint
 from mkdocs_howto.config import HowToConfig
+from mkdocs_howto.crossrefs import Autorefs, register_targets, write_inventory
 from mkdocs_howto.engine import (
     CSS_URI,
     EXTENSIONS,
@@ -194,6 +195,25 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         """Forget the last build's page hashes: its HTML may not have been written."""
         self.engine.build_failed()
 
+    @event_priority(0)  # after the pages are rendered, before autorefs' `on_env` (-50)
+    def _register_cross_refs(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> None:
+        """Let `[text][mypkg.Obj]` anywhere in the site lead to the how-to pages."""
+        if self.engine.plan is not None and "autorefs" in config.plugins:
+            page_of = lambda uri: getattr(files.get_file_from_path(uri), "page", None)  # noqa: E731
+            autorefs = cast(Autorefs, config.plugins["autorefs"])
+            register_targets(autorefs, self.engine.plan.targets, page_of)
+
+    @event_priority(-30)  # after mkdocstrings writes its own inventory (-20): it is kept
+    def _write_inventory(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> None:
+        """`objects.inv`, for intersphinx and mkdocstrings' `inventories` in other sites."""
+        if self.engine.plan is not None:
+            url_of = lambda uri: files.src_uris[uri].url  # noqa: E731
+            site_dir, merge = Path(config.site_dir), "mkdocstrings" in config.plugins
+            targets = self.engine.plan.targets
+            write_inventory(site_dir, targets, url_of, config.site_name, merge=merge)
+
+    on_env = CombinedEvent(_register_cross_refs, _write_inventory)
+
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
@@ -214,11 +234,12 @@ def _site_settings(config: MkDocsConfig) -> SiteSettings:
 
 
 def _add_extensions(config: MkDocsConfig) -> None:
+    """Our settings apply to an extension the user gave none (MkDocs always lists `toc`)."""
     for name, settings in EXTENSIONS.items():
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
-            if settings and name not in config.mdx_configs:
-                config.mdx_configs[name] = dict(settings)
+        if settings and name not in config.mdx_configs:
+            config.mdx_configs[name] = dict(settings)
 
 
 def _config_file(config: MkDocsConfig) -> list[Path]:

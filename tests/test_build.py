@@ -89,9 +89,9 @@ def test_one_page_per_public_object_and_one_per_module(shop: BuiltSite) -> None:
 def test_every_object_page_has_the_three_sections_in_order(shop: BuiltSite) -> None:
     for name, page in OBJECT_PAGES.items():
         html = shop.html(page)
-        headings = re.findall(r'<h2 id="([^"]+)">([^<]+)</h2>', html)
+        headings = re.findall(r'<h2 id="([^"]+)">([^<]+)<a class="headerlink"', html)
         assert [text for _, text in headings] == [*SECTIONS, "Source"], page
-        assert f'<h1 id="{name.lower()}">{name}</h1>' in html
+        assert f'<h1 id="{name.lower()}">{name}<a class="headerlink"' in html
 
 
 def test_nav_lists_every_module_and_object(shop: BuiltSite) -> None:
@@ -186,7 +186,7 @@ def test_demo_site_builds_strict_with_a_page_per_public_object(demo_copy: Path) 
     for page in objects:
         html = site.html(page)
         for section in SECTIONS:
-            assert f">{section}</h2>" in html, (page, section)
+            assert f">{section}<a class=\"headerlink\"" in html, (page, section)
         assert str(demo_copy) not in html  # no absolute path of the build machine leaks out
 
     feed = site.html("howto/skyfeed/StationFeed/index.html")

@@ -72,9 +72,9 @@ def run() -> int:
     return 1
 '''
     body = article(page(package, code, "run"))
-    assert '<h2 id="execution-steps">Execution Steps</h2>' in body
-    assert '<h2 id="usage-example">Usage Example</h2>' in body
-    assert '<h2 id="source">Source</h2>' in body
+    assert '<h2 id="execution-steps">Execution Steps<a class="headerlink"' in body
+    assert '<h2 id="usage-example">Usage Example<a class="headerlink"' in body
+    assert '<h2 id="source">Source<a class="headerlink"' in body
 
 
 def test_template_syntax_in_docstring_is_printed_literally(package: Package) -> None:

@@ -375,6 +375,11 @@ def method_anchor(name: str) -> str:
     return f"{name}-method" if name in SECTION_IDS else name
 
 
+def method_sections(cls: griffe.Class) -> dict[str, str]:
+    """Method name -> the id of its section on the class page, for every method shown."""
+    return {name: method_anchor(name) for name in _methods(cls)}
+
+
 def link_anchors(cls: griffe.Class) -> dict[str, str]:
     """Method name -> the anchor of its section on the class page, for links to it (ids
     with an edge underscore are escaped in Markdown: those methods are linked by page)."""
