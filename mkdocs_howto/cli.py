@@ -169,6 +169,7 @@ def _job(args: argparse.Namespace) -> _Job:
         repo_url=file.repo_url if file else None,
         custom_dir=custom_dir,
         line_anchors=line_anchors(_highlight(file)),
+        language=file.language if file else None,
     )
     folder = OutputFolder(args.out, force=args.force, log=log)
     return _Job(howto, settings, folder, file, args.snippet, args.stubs)
@@ -245,7 +246,7 @@ class _Job:
             extra_css=f"{self.howto.output_dir}/{CSS_FILE}",
             custom_dir=self._custom_dir(),
             watch=[_relative(path, root) for path in self.engine.watched_paths(self.settings)],
-            nav_title=self.howto.nav_title,
+            nav_title=self.engine.nav_title(),
             nav=nav,
         )
         toml = (self.snippet_file or (self.file.path if self.file else Path())).suffix == ".toml"

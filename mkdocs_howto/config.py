@@ -18,6 +18,7 @@ from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
 from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS
 from mkdocs_howto.errors import HowToError
+from mkdocs_howto.labels import LabelsError, check_overrides
 from mkdocs_howto.load import DEFAULT_EXCLUDE
 from mkdocs_howto.pages import NAV_DEPTHS
 
@@ -75,6 +76,22 @@ class RelativeFolder(c.Type[str]):
         return folder
 
 
+class Labels(c.DictOfItems[str]):
+    """Texts of the pages by key (`description: Beschreibung`): each names a text of the
+    English table and keeps its `{placeholders}`."""
+
+    def __init__(self) -> None:
+        super().__init__(c.Type(str), default={})
+
+    def run_validation(self, value: object) -> dict[str, str]:
+        labels = super().run_validation(value)
+        try:
+            check_overrides(labels)
+        except LabelsError as error:
+            raise base.ValidationError(str(error)) from error
+        return labels
+
+
 class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     """Options of `plugins: - howto:` in `mkdocs.yml`."""
 
@@ -95,8 +112,9 @@ class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     """Glob patterns on dotted paths left out: by default private names and test packages."""
     docstring_style = c.Choice(("auto", "google", "numpy", "sphinx"), default="auto")
     """How docstrings are parsed; `auto` detects the style per docstring."""
-    nav_title = c.Type(str, default="How-to guides")
-    """Title of the nav section holding the generated pages."""
+    nav_title = c.Optional(c.Type(str))
+    """Title of the nav section holding the generated pages (default: the `nav_title` label,
+    "How-to guides" in English)."""
     nav_depth = c.Choice(NAV_DEPTHS, default="auto")
     """`objects`: every object page in the sidebar; `modules`: only the modules, whose index
     pages link to their objects (faster builds for large APIs); `auto`: `objects` up to 150
@@ -132,6 +150,8 @@ class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     """How Griffe's docstring-parsing warnings (`Confusing indentation`, a parameter missing
     from the signature) are logged: `warn` (they count for `mkdocs build --strict`) or `info`
     (shown, not counted). The plugin's own warnings are always warnings."""
+    labels = Labels()
+    """Any fixed text of the pages, by key, over the theme language's table."""
     cache_dir = c.Optional(c.Type(str))
     """Folder (relative to `mkdocs.yml`) for an on-disk cache of analyzed pages, so the first
     build after a restart is fast too; off by default, safe to delete."""
@@ -167,6 +187,8 @@ class ConfigFile:
     options: dict[str, Any]
     repo_url: str | None = None
     custom_dir: str | None = None
+    language: str | None = None
+    """The theme's language (`theme.language`): the pages' fixed texts follow it."""
     docs_dir: str = "docs"
     highlight: dict[str, Any] = field(default_factory=dict)
     """The `pymdownx.highlight` settings, if the file sets them."""
@@ -198,6 +220,7 @@ def read_config_file(path: Path) -> ConfigFile:
         _table(path, options, where),
         repo_url=site.get("repo_url"),
         custom_dir=theme.get("custom_dir"),
+        language=theme.get("language"),
         docs_dir=str(site.get("docs_dir", "docs")),
         highlight=extensions.get("pymdownx.highlight") or {},
     )

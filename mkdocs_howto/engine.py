@@ -28,6 +28,7 @@ from mkdocs_howto.generate import (
     plan_pages,
     write_pages,
 )
+from mkdocs_howto.labels import DEFAULT_LANGUAGE, labels_for
 from mkdocs_howto.listings import put_back, set_aside, unmark
 from mkdocs_howto.pages import AUTO_NAV_OBJECTS, SitePlan
 from mkdocs_howto.render import Renderer, RenderOptions
@@ -132,6 +133,13 @@ class HowToEngine:
         self.cache_dir = settings.root / howto.cache_dir if howto.cache_dir else None
         self.own_time = time.perf_counter() - start
         return self.options
+
+    def nav_title(self) -> str:
+        """The nav section's title: the `nav_title` option, else the label in the site's
+        language."""
+        assert self.howto is not None and self.options is not None
+        labels = labels_for(DEFAULT_LANGUAGE, dict(self.options.render.labels))
+        return self.howto.nav_title or labels["nav_title"]
 
     def _renderer(self, options: RenderOptions) -> Renderer:
         """The last build's renderer when its options and the user's template files (names,

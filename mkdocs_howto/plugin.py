@@ -138,7 +138,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
                     nest_paths(others),  # type: ignore[no-untyped-call]
                     plan.nav,
                     self.config.output_dir,
-                    self.config.nav_title,
+                    self.engine.nav_title(),
                 )
                 self._add_pages(files, config, pages)
         return files
@@ -230,6 +230,8 @@ def _site_settings(config: MkDocsConfig) -> SiteSettings:
         repo_url=config.repo_url,
         custom_dir=Path(custom_dir) if custom_dir else None,
         line_anchors=line_anchors(config.mdx_configs.get("pymdownx.highlight", {})),
+        # Material's `language`, else MkDocs' own themes' `locale`
+        language=str(config.theme.get("language", config.theme.locale)),
     )
 
 

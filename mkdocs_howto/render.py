@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+import string
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import jinja2
 
 from mkdocs_howto.errors import RenderError
 from mkdocs_howto.facts import HowTo, ModuleIndex, Sentence, Text
+from mkdocs_howto.labels import kind_key, labels_for
 
 TEMPLATES = Path(__file__).parent / "templates"
 _BACKTICKS = re.compile(r"`+")
@@ -220,12 +222,17 @@ def do_wrapping_code(value: object) -> str:
 
 
 def do_table(
-    rows: Sequence[Sequence[str]], headers: Sequence[str], title: str, css: str = ""
+    rows: Sequence[Sequence[str]],
+    headers: Sequence[str],
+    title: str,
+    css: str = "",
+    all_values: str = "all {values}",
 ) -> str:
     """A table of Markdown cells as HTML whose cells are Markdown blocks (`md_in_html`), so a
     description's code blocks, lists and admonitions render as blocks. Cells are Markdown the
     filters made safe already. A column with one value on every row (two rows or more) or
-    empty on every row is left out; a dropped value is said once, after the title."""
+    empty on every row is left out; a dropped value is said once, after the title
+    (`all_values`, Markdown, says it). Headers are plain text."""
     rows = [list(row) for row in rows]
     keep, notes = [0], []
     for column in range(1, len(headers)):
@@ -238,7 +245,8 @@ def do_table(
                 notes.append(value)
             continue
         keep.append(column)
-    heading = f"**{title}**" + (f" (all {', '.join(notes)})" if notes else "")
+    said = all_values.replace("{values}", ", ".join(notes))
+    heading = f"**{title}**" + (f" ({said})" if notes else "")
     head = "".join(f"<th>{do_text(headers[column])}</th>" for column in keep)
     body = "".join(
         "<tr markdown>\n"
@@ -265,6 +273,22 @@ def do_indent(value: str, width: int = 4) -> str:
     return "\n".join(pad + line if line.strip() else "" for line in value.split("\n"))
 
 
+def do_label(labels: Mapping[str, str], key: str, **values: object) -> str:
+    """A fixed text of the page (`labels`), escaped, its `{placeholders}` filled with `values`
+    (Markdown already made safe by the filters)."""
+    pieces = []
+    for literal, name, _, _ in string.Formatter().parse(labels[key]):
+        pieces.append(do_text(literal))
+        if name:
+            pieces.append(str(values[name]))
+    return "".join(pieces)
+
+
+def do_kind(labels: Mapping[str, str], kind: str) -> str:
+    """An object's kind (`async function`) in the page's language."""
+    return do_text(labels.get(kind_key(kind), kind))
+
+
 @dataclass(frozen=True)
 class RenderOptions:
     show_source: bool = True
@@ -275,6 +299,8 @@ class RenderOptions:
     howto_template: str = "howto.md.jinja"
     user_dirs: tuple[Path, ...] = ()
     """Folders searched before the built-in templates (the theme's `custom_dir`)."""
+    labels: tuple[tuple[str, str], ...] = ()
+    """The fixed texts that differ from English (`labels.labels_for`): key, text."""
 
 
 class Renderer:
@@ -304,6 +330,13 @@ class Renderer:
             table=do_table,
             wrapping_code=do_wrapping_code,
             yaml=do_yaml,
+        )
+        labels = {**labels_for(None, {}), **dict(options.labels)}
+        self.env.globals.update(
+            label=lambda key, **values: do_label(labels, key, **values),
+            # plain text, for what is escaped where it is shown (table headers)
+            label_text=labels.__getitem__,
+            kind=lambda value: do_kind(labels, value),
         )
         self.howto = self._template(options.howto_template)
         self.index = self._template("index.md.jinja")

@@ -15,6 +15,7 @@ from mkdocs_howto.analyze.lint import find_vague_terms, vague_pattern
 from mkdocs_howto.analyze.usage import UsageIndex, collect_usage
 from mkdocs_howto.errors import HowToError
 from mkdocs_howto.generate import SiteOptions
+from mkdocs_howto.labels import DEFAULT_LANGUAGE, labels_for, language_for
 from mkdocs_howto.load import LoadOptions
 from mkdocs_howto.render import RenderOptions
 
@@ -40,7 +41,7 @@ class HowToOptions(Protocol):
     @property
     def docstring_style(self) -> str: ...
     @property
-    def nav_title(self) -> str: ...
+    def nav_title(self) -> str | None: ...
     @property
     def nav_depth(self) -> str: ...
     @property
@@ -69,6 +70,8 @@ class HowToOptions(Protocol):
     def griffe_warnings(self) -> str: ...
     @property
     def sibling_packages(self) -> str: ...
+    @property
+    def labels(self) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class SiteSettings:
     """The theme's override folder: its templates are the user's too."""
     line_anchors: str | None = None
     """The id prefix `pymdownx.highlight` gives source lines, if any."""
+    language: str | None = None
+    """The theme's language (`theme.language`): the pages' fixed texts follow it."""
 
 
 def line_anchors(highlight: dict[str, Any]) -> str | None:
@@ -117,6 +122,7 @@ def site_options(howto: HowToOptions, settings: SiteSettings, log: Log) -> SiteO
             run_paths=paths,
         ),
         render=RenderOptions(
+            labels=_labels(settings.language, howto.labels, log),
             show_source=howto.show_source,
             line_anchors=settings.line_anchors,
             howto_template=template.name if template else "howto.md.jinja",
@@ -171,6 +177,22 @@ def blob_url(repo_url: str | None) -> str | None:
         return None
     base = repo_url.rstrip("/")
     return f"{base}/-/blob/HEAD" if "gitlab" in base else f"{base}/blob/HEAD"
+
+
+def _labels(
+    theme_language: str | None, overrides: dict[str, str], log: Log
+) -> tuple[tuple[str, str], ...]:
+    """The fixed texts that differ from English: the theme language's, then `labels`."""
+    language = language_for(theme_language)
+    if language is None:
+        log.info(
+            "no texts in the theme's language '%s': the pages' titles and badges are "
+            "in English (set `labels` to translate them)",
+            theme_language,
+        )
+    english = labels_for(DEFAULT_LANGUAGE, {})
+    labels = labels_for(language, overrides)
+    return tuple((key, text) for key, text in labels.items() if english[key] != text)
 
 
 def _usage(sources: list[str], paths: list[str], root: Path) -> UsageIndex | None:

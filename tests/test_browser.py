@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import ROOT, build_site
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -325,4 +326,63 @@ def test_long_signature_and_wide_table_fit_1280_px(browser: Any, wide_url: str) 
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / "wide_page.png"), full_page=True)
+        tab.close()
+
+
+# ------------------------------------------------- the demo in Hebrew: right to left
+
+
+@pytest.fixture(scope="module")
+def hebrew_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo with `theme.language: he`, built once, served over loopback HTTP."""
+    root = tmp_path_factory.mktemp("hebrew") / "site_example"
+    shutil.copytree(ROOT / "site_example", root, ignore=shutil.ignore_patterns("site"))
+    config_file = root / "mkdocs.yml"
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config["theme"]["language"] = "he"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    build(load_config(str(config_file), site_dir=str(root / "site"), strict=True))
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=root / "site",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: _responds(url), 15, "http.server")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+#: The right edge of a heading's text, as a share of the article's width from its left edge.
+_TEXT_RIGHT = """(selector) => {
+    const heading = document.querySelector(selector), article = document.querySelector("article");
+    const range = document.createRange();
+    range.selectNodeContents(heading.firstChild);
+    const text = range.getBoundingClientRect(), box = article.getBoundingClientRect();
+    return [(text.left - box.left) / box.width, (text.right - box.left) / box.width];
+}"""
+
+
+def test_a_hebrew_page_reads_right_to_left(browser: Any, hebrew_url: str) -> None:
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    tab.route("**/*", _loopback_only)
+    tab.set_default_timeout(TIMEOUT_MS)
+    try:
+        tab.goto(hebrew_url + "howto/skyfeed/StationFeed/")
+        style = "(selector) => getComputedStyle(document.querySelector(selector)).direction"
+        assert tab.evaluate(style, "article") == "rtl"
+        assert tab.locator("h2#description").inner_text().strip().rstrip("¶") == "תיאור"
+        assert tab.locator("h2#execution-steps").inner_text().strip().rstrip("¶") == "שלבי הביצוע"
+        # the Hebrew title sits at the article's right edge, the English steps read left to right
+        left, right = tab.evaluate(_TEXT_RIGHT, "h2#description")
+        assert left > 0.5 and right > 0.9, (left, right)
+        assert tab.evaluate(style, "#execution-steps ~ ol") == "ltr"
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / "hebrew-rtl.png"), full_page=True)
         tab.close()
