@@ -7,9 +7,9 @@ only used through the few attributes named below, so nothing here imports MkDocs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from markdown.extensions.toc import slugify
 
@@ -47,6 +47,42 @@ class Autorefs(Protocol):
     ) -> None: ...
 
     def get_item_url(self, identifier: str) -> tuple[str, str | None]: ...
+
+
+class SiteFiles(Protocol):
+    """What is used of MkDocs' `Files`."""
+
+    def get_file_from_path(self, path: str) -> Any: ...
+    @property
+    def src_uris(self) -> Mapping[str, Any]: ...
+
+
+class SiteConfig(Protocol):
+    """What is used of MkDocs' config."""
+
+    @property
+    def plugins(self) -> Mapping[str, Any]: ...
+    @property
+    def site_dir(self) -> str: ...
+    @property
+    def site_name(self) -> str: ...
+
+
+def register_in_site(
+    plugins: Mapping[str, Any], targets: Iterable[Target], files: SiteFiles
+) -> None:
+    """Register the targets with the site's autorefs plugin, if it has one (listed, or
+    brought by mkdocstrings); each on the MkDocs page of its URI."""
+    if "autorefs" in plugins:
+        page_of = lambda uri: getattr(files.get_file_from_path(uri), "page", None)  # noqa: E731
+        register_targets(cast(Autorefs, plugins["autorefs"]), targets, page_of)
+
+
+def write_site_inventory(config: SiteConfig, targets: Iterable[Target], files: SiteFiles) -> Path:
+    """The site's `objects.inv`, with mkdocstrings' entries when it wrote one this build."""
+    url_of = lambda uri: files.src_uris[uri].url  # noqa: E731
+    merge = "mkdocstrings" in config.plugins
+    return write_inventory(Path(config.site_dir), targets, url_of, config.site_name, merge=merge)
 
 
 def register_targets(

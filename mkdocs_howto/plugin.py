@@ -17,7 +17,7 @@ from mkdocs.utils import nest_paths
 
 from mkdocs_howto.cache import digest, files_fingerprint
 from mkdocs_howto.config import HowToConfig
-from mkdocs_howto.crossrefs import Autorefs, register_targets, write_inventory
+from mkdocs_howto.crossrefs import register_in_site, write_site_inventory
 from mkdocs_howto.engine import (
     CSS_URI,
     EXTENSIONS,
@@ -198,19 +198,14 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
     @event_priority(0)  # after the pages are rendered, before autorefs' `on_env` (-50)
     def _register_cross_refs(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> None:
         """Let `[text][mypkg.Obj]` anywhere in the site lead to the how-to pages."""
-        if self.engine.plan is not None and "autorefs" in config.plugins:
-            page_of = lambda uri: getattr(files.get_file_from_path(uri), "page", None)  # noqa: E731
-            autorefs = cast(Autorefs, config.plugins["autorefs"])
-            register_targets(autorefs, self.engine.plan.targets, page_of)
+        if self.engine.plan is not None:
+            register_in_site(config.plugins, self.engine.plan.targets, files)
 
     @event_priority(-30)  # after mkdocstrings writes its own inventory (-20): it is kept
     def _write_inventory(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> None:
         """`objects.inv`, for intersphinx and mkdocstrings' `inventories` in other sites."""
         if self.engine.plan is not None:
-            url_of = lambda uri: files.src_uris[uri].url  # noqa: E731
-            site_dir, merge = Path(config.site_dir), "mkdocstrings" in config.plugins
-            targets = self.engine.plan.targets
-            write_inventory(site_dir, targets, url_of, config.site_name, merge=merge)
+            write_site_inventory(config, self.engine.plan.targets, files)
 
     on_env = CombinedEvent(_register_cross_refs, _write_inventory)
 
