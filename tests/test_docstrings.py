@@ -14,6 +14,7 @@ import pytest
 from conftest import BuiltSite, Package, build_site, generate
 
 from mkdocs_howto.docstrings import rest_to_markdown
+from mkdocs_howto.render import do_docstring
 
 FIXTURES = Path(__file__).parent / "fixtures" / "docstyles"
 PACKAGES = ["rest_pkg", "google_pkg", "numpy_pkg", "mixed_pkg"]
@@ -392,3 +393,24 @@ def test_parameters_listed_in_markdown_fill_the_table(site: BuiltSite) -> None:
     assert "Send a request, documented with a Markdown list." in text
     assert "The request is sent at once." in text
     assert "Where to send it" not in text  # not twice
+
+
+def test_prose_after_the_last_sphinx_field_is_the_description(site: BuiltSite) -> None:
+    body = article(site, "rest_pkg/session/close_all")
+    description = body.split("<strong>Parameters</strong>")[0]
+    assert 'class="admonition info"' in description
+    assert "Added in version 1.3" in description
+    returns = rows(section(body, "Returns"))
+    assert [text_of(cells[-1]) for cells in returns.values()] == ["how many were closed."]
+    assert "admonition" not in section(body, "Returns")
+
+
+def test_rest_links_stay_safe_once_escaped() -> None:
+    text = (
+        "See `click <javascript:alert(1)>`_, :class:`x <javascript:alert(2)>` and"
+        " :ref:`<b>bold</b> <target>`.\n\n.. note:: <script>alert(3)</script>"
+    )
+    markdown = do_docstring(rest_to_markdown(text, lambda target, role: None))
+    assert "](javascript:" not in markdown
+    assert "<b>" not in markdown and "<script>" not in markdown
+    assert "&lt;script>alert(3)&lt;/script>" in markdown

@@ -42,6 +42,8 @@ class ParsedDocstring:
     examples: list[str] = field(default_factory=list)
     """Code of the Examples sections (doctest or fenced), in order."""
     convert: Callable[[str], str] = field(default=lambda text: text, repr=False)
+    raw: str = field(default="", repr=False)
+    """The docstring as written (dedented), to tell a field's lines from the prose after it."""
 
     def param(self, name: str) -> str:
         found = self.params.get(name)
@@ -60,6 +62,7 @@ def parse_docstring(
     parsed = ParsedDocstring(convert=convert)
     if obj.docstring is None:
         return parsed
+    parsed.raw = obj.docstring.value
     for section in sections_of(obj):
         _SECTION_READERS.get(section.kind, _read_other)(parsed, section)
     return parsed
@@ -286,7 +289,22 @@ def _documented(
     elif item.annotation is not None and str(item.annotation).strip():
         written = str(item.annotation)
         annotation = written if "\n" not in written else annotation
+    description = _field_only(parsed, description)
     return bare_name(name), DocParam(parsed.convert(field_literals(description)), annotation)
+
+
+def _field_only(parsed: ParsedDocstring, text: str) -> str:
+    """The field's own paragraphs; from the first one written at the docstring's margin on,
+    the text is the docstring's prose (Griffe's Sphinx parser glues it to the last field:
+    `.. versionadded::` after `:param x:`), moved to the body."""
+    paragraphs = text.split("\n\n")
+    margin = {line for line in parsed.raw.split("\n") if line.strip() and line[:1] not in " \t:"}
+    for index, paragraph in enumerate(paragraphs[1:], 1):
+        first = paragraph.strip("\n").split("\n")[0]
+        if first.strip() and first in margin:
+            parsed.body.append(parsed.convert("\n\n".join(paragraphs[index:]).strip()))
+            return "\n\n".join(paragraphs[:index])
+    return text
 
 
 def _read_params(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
@@ -313,6 +331,8 @@ def _items(parsed: ParsedDocstring, section: griffe.DocstringSection) -> list[Do
         elif "\n\n" in description and _after_fields(description):
             description, _, rest = description.partition("\n\n")
             parsed.body.append(parsed.convert(rest.strip()))
+        else:
+            description = _field_only(parsed, description)
         prefix, description = split_type_prefix(description)
         if section.kind is not Kind.raises:
             written, rest = split_type_lead(description)
