@@ -336,7 +336,7 @@ class _Siblings:
         folder to search when installed."""
         try:
             package = self.loader.finder.find_spec(top, try_relative_path=False)[1]
-        except (ModuleNotFoundError, ValueError):
+        except (ModuleNotFoundError, ValueError, OSError):
             package = None
         if isinstance(package, griffe.Package):
             folder = _search_folder(self.loader, package.path)
@@ -346,7 +346,7 @@ class _Siblings:
             return "installed", folder
         try:
             spec = importlib.util.find_spec(top)  # finds, never imports, a top-level package
-        except (ImportError, ValueError):
+        except (ImportError, ValueError, AttributeError, OSError):
             spec = None
         origin = spec.origin if spec is not None else None
         if spec is None or not origin or not origin.endswith((".py", ".pyi")):
