@@ -41,6 +41,14 @@ class Step:
     """An author's comment that names this step or phase (`# Open a subscription`)."""
     builds: tuple[str, ...] = ()
     """Names a plain value is stored in (literals, f-strings, reads): such runs are merged."""
+    gap_before: bool = False
+    """A blank line separates this statement from the one before it: a paragraph break."""
+    title_unmatched: bool = False
+    """The title comment names an action (a verb, a URL) the code below does not show: the
+    step's own sentence comes first and the comment is quoted as the author's."""
+    summary: Sentence = ()
+    """For a step at the deepest visible level whose children are folded: their actions, in
+    order, in one sentence (the children themselves stay one click away)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,8 @@ class Phase:
     title: Sentence
     anchor: str | None
     steps: tuple[Step, ...]
+    signature: str = ""
+    """For a method: its full signature, shown in a code block under the `name()` heading."""
 
 
 @dataclass(frozen=True)

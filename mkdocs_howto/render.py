@@ -73,6 +73,11 @@ def do_text(value: object) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
+def do_lines(value: object) -> str:
+    """Prose of several lines (a comment block): each escaped, joined by line breaks."""
+    return "<br>".join(do_text(line.strip()) for line in str(value).split("\n"))
+
+
 def do_sentence(value: Sentence) -> str:
     return "".join(
         do_text(segment.value) if isinstance(segment, Text) else do_code(segment.value)
@@ -320,6 +325,7 @@ class Renderer:
         self.env.filters.update(
             code=do_code,
             text=do_text,
+            lines=do_lines,
             sentence=do_sentence,
             fence=do_fence,
             docstring=do_docstring,

@@ -88,8 +88,14 @@ def _literal(value: str) -> str:
 def render(steps: Iterable[Step], depth: int = 0) -> Iterator[str]:
     """One line per step, children indented under their parent."""
     for step in steps:
-        title = f"[{step.title}] " if step.title else ""
-        line = f"L{step.lineno}-{step.endlineno}: {title}{plain(step.sentence)}"
+        title = step.title.replace("\n", " / ") if step.title else ""
+        if step.title_unmatched:  # shown after the sentence, quoted as the author's
+            line = f"L{step.lineno}-{step.endlineno}: {plain(step.sentence)} [author: {title}]"
+        else:
+            title = f"[{title}] " if title else ""
+            line = f"L{step.lineno}-{step.endlineno}: {title}{plain(step.sentence)}"
+        if step.summary:  # the visible summary; the children below it are folded
+            line += f" => {plain(step.summary)}"
         yield "  " * depth + line.rstrip()
         yield from render(step.children, depth + 1)
 
@@ -189,6 +195,7 @@ def test_steps_match_the_golden_file(
 def test_no_step_uses_a_vague_verb(case: Case, package: Package) -> None:
     howto = narrate(package, case)
     sentences = [step.sentence for step, _ in all_steps(howto)]
+    sentences += [step.summary for step, _ in all_steps(howto) if step.summary]
     sentences += [phase.title for phase in howto.phases]
     hits = [(plain(text), vague_words(text)) for text in sentences]
     assert [(text, words) for text, words in hits if words] == []

@@ -93,9 +93,9 @@ def templated() -> str:
 
 
 def test_markdown_in_a_comment_title_is_shown_as_typed(package: Package) -> None:
-    code = "def go() -> None:\n    # Retry *now* with [x] and <b>\n    print(1)\n"
+    code = "def go() -> None:\n    # Print *now* with [x] and <b>\n    print(1)\n"
     body = article(page(package, code, "go"))
-    assert "<strong>Retry *now* with [x] and &lt;b&gt;</strong>" in body
+    assert "<strong>Print *now* with [x] and &lt;b&gt;</strong>" in body
 
 
 def test_pipe_in_a_parameter_table_stays_in_its_cell(package: Package) -> None:

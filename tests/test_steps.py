@@ -131,7 +131,7 @@ def test_return_raise_and_yield(package: Package) -> None:
     _, steps = steps_of(package, code)
     assert texts(steps) == [
         "When `not items`, raises `ValueError` with `'no items'`",
-        "When `limit < 0`, re-raises the exception being handled",
+        "When `limit < 0`, re-raises the exception it caught",
         "Iterates over `items`, one `item` at a time:",
         "Yields `item`",
         "Yields control without a value",
@@ -172,10 +172,11 @@ def test_compound_statements_nest_their_bodies(package: Package) -> None:
         (0, "Iterates over `items`, one `item` at a time:"),
         (1, "Checks whether `item is None`:"),
         (2, "Skips to the next iteration (`continue`)"),
-        (2, "Otherwise, when `item == 1`:"),
-        (3, "Logs `'one'` at WARNING level"),
-        (2, "Otherwise:"),
-        (3, "Yields `item`"),
+        # `elif` and `else` are siblings of their `if`, never children (issue 12)
+        (1, "Otherwise, when `item == 1`:"),
+        (2, "Logs `'one'` at WARNING level"),
+        (1, "Otherwise:"),
+        (2, "Yields `item`"),
         (0, "Iterates asynchronously over `stream`, one `chunk` at a time:"),
         (1, "Prints `chunk`"),
         (0, "Opens the file `path` (`with`, as `handle`):"),
@@ -204,7 +205,8 @@ def test_compound_statements_span_their_lines(package: Package) -> None:
         line("for item"),
         line("yield item"),
     )
-    assert spans["Checks whether `item is None`:"] == (line("if item is None"), line("yield item"))
+    # the `if` spans its own body; its `elif` and `else` are steps of their own
+    assert spans["Checks whether `item is None`:"] == (line("if item is None"), line("continue"))
     assert spans["Skips to the next iteration (`continue`)"] == (line("continue"),) * 2
     assert spans["Otherwise:"][1] == line("yield item")
     assert spans["Opens the file `path` (`with`, as `handle`):"] == (

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import griffe
 
 from mkdocs_howto.analyze.classes import constructor_params
-from mkdocs_howto.analyze.code import FunctionShape, function_shape, parse_object
+from mkdocs_howto.analyze.code import FunctionShape, ParsedSource, function_shape, parse_object
 from mkdocs_howto.analyze.description import (
     describe,
     parse_docstring,
@@ -129,8 +129,7 @@ class Analyzer:
     def _function(self, item: PublicObject, func: griffe.Function) -> HowTo:
         parsed = parse_object(func)
         shape = _shape(parsed.node if parsed else None)
-        narrator = StepNarrator(parsed.comments if parsed else {}, self.options.extra_calls)
-        steps = shape_steps(narrator.narrate(parsed.node.body)) if parsed else ()
+        steps = shape_steps(self._narrator(parsed).narrate(parsed.node.body)) if parsed else ()
         docstring = parse_docstring(func, self._convert(item, func))
         params, private = documented_params(params_of(func), docstring)
         structure = structure_of_function(item.name, shape, set(func.labels), list(params))
@@ -152,8 +151,7 @@ class Analyzer:
 
     def _class(self, item: PublicObject, cls: griffe.Class) -> HowTo:
         parsed = parse_object(cls)
-        comments = parsed.comments if parsed else {}
-        narrator = StepNarrator(comments, self.options.extra_calls)
+        narrator = self._narrator(parsed)
         methods = _methods(cls)
         convert = self._convert(item, cls)
         docstring = parse_docstring(cls, convert)
@@ -211,11 +209,19 @@ class Analyzer:
             if method_parsed is None:
                 steps: tuple[Step, ...] = ()
             else:
-                method_narrator = StepNarrator(method_parsed.comments, self.options.extra_calls)
-                steps = shape_steps(method_narrator.narrate(method_parsed.node.body))
-            title = sentence("{sig}", sig=signature(method, name))
-            phases.append(Phase(title, method_anchor(name), steps))
+                narrated = self._narrator(method_parsed).narrate(method_parsed.node.body)
+                steps = shape_steps(narrated)
+            title = sentence("{name}", name=f"{name}()")
+            signature_block = wrapped_signature(method, name)
+            phases.append(Phase(title, method_anchor(name), steps, signature_block))
         return tuple(phases)
+
+    def _narrator(self, parsed: ParsedSource | None) -> StepNarrator:
+        if parsed is None:
+            return StepNarrator({}, self.options.extra_calls)
+        return StepNarrator(
+            parsed.comments, self.options.extra_calls, parsed.blank_lines, parsed.lines
+        )
 
     def _class_example(
         self, item: PublicObject, cls: griffe.Class, methods: dict[str, griffe.Function]
@@ -338,6 +344,8 @@ def _attribute_steps(
     for statement in body:
         if not isinstance(statement, ast.Assign | ast.AnnAssign):
             continue
+        if isinstance(statement, ast.AnnAssign) and statement.value is None:
+            continue  # a bare declaration: the Attributes table shows its name and type
         step = narrator.step(statement)
         if step is None:
             continue

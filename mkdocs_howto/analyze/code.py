@@ -13,7 +13,7 @@ from weakref import WeakKeyDictionary
 import griffe
 
 from mkdocs_howto.analyze.sentences import unparse
-from mkdocs_howto.analyze.steps import comment_lines
+from mkdocs_howto.analyze.steps import blank_lines, comment_lines, numbered_lines
 from mkdocs_howto.sources import PARSED_TREES, read_python
 
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
@@ -25,6 +25,9 @@ class ParsedSource:
 
     node: Definition
     comments: dict[int, str]
+    blank_lines: frozenset[int] = frozenset()
+    lines: dict[int, str] = field(default_factory=dict)
+    """The object's source lines by line number (comments are checked against them)."""
 
 
 def parse_object(obj: griffe.Object) -> ParsedSource | None:
@@ -53,7 +56,7 @@ def _parse_object(obj: griffe.Object) -> ParsedSource | None:
     node = _definitions(obj).get(obj.lineno)
     if node is not None and node.end_lineno == obj.endlineno:
         try:
-            return ParsedSource(node, comment_lines(obj.source, obj.lineno))
+            return _parsed(node, obj.source, obj.lineno)
         except (ValueError, OSError):
             return None
     try:  # not found in its file (e.g. the file has a syntax error): parse the object alone
@@ -64,7 +67,16 @@ def _parse_object(obj: griffe.Object) -> ParsedSource | None:
     if not tree.body or not isinstance(tree.body[0], Definition):
         return None
     ast.increment_lineno(tree, obj.lineno - 1)
-    return ParsedSource(tree.body[0], comment_lines(source, obj.lineno))
+    return _parsed(tree.body[0], source, obj.lineno)
+
+
+def _parsed(node: Definition, source: str, first_lineno: int) -> ParsedSource:
+    return ParsedSource(
+        node,
+        comment_lines(source, first_lineno),
+        blank_lines(source, first_lineno),
+        numbered_lines(source, first_lineno),
+    )
 
 
 #: Files whose definitions are kept at once: pages come module by module, so a file is rarely

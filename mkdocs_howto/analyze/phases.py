@@ -1,8 +1,13 @@
-"""Shape a flat list of steps into something a reader can follow.
+"""Shape a flat list of steps into something a reader can skim: summary first, detail folded.
 
-Two passes, both pure: runs of plain assignments become one "Builds `a`, `b` and `c`" step
-(the details stay as its children), and a long body whose author wrote comment headers is
-grouped into phases named by those comments, the way a person would explain it.
+All passes are pure and keep every step (no line of the body becomes unreachable):
+
+1. runs of plain assignments become one "Builds `a`, `b` and `c`" step (details as children);
+2. a long block whose author wrote comment headers is grouped into phases named by those
+   comments; a phase ends at the next comment, blank line or the end of its block;
+3. a body still longer than `MAX_TOP_STEPS` is grouped by its blank-line paragraphs;
+4. a step at the deepest visible level (`VISIBLE_DEPTH`) that has children gets a summary: its
+   children's actions in order, in one sentence; the renderer folds the children below it.
 """
 
 from __future__ import annotations
@@ -10,18 +15,22 @@ from __future__ import annotations
 from dataclasses import replace
 
 from mkdocs_howto.analyze.sentences import code_list, join, sentence
-from mkdocs_howto.facts import Step
+from mkdocs_howto.facts import Sentence, Step, Text
 
-#: A body with more top-level steps than this is grouped into phases when it can be.
-MAX_FLAT_STEPS = 7
+#: A body with more top-level steps than this is grouped by its blank-line paragraphs.
+MAX_TOP_STEPS = 12
+#: Levels of steps shown unfolded; deeper steps are summarized in their parent's sentence.
+VISIBLE_DEPTH = 3
+#: Actions a summary names before it says how many more the folded detail holds.
+SUMMARY_ACTIONS = 12
 
 
 def shape_steps(steps: tuple[Step, ...]) -> tuple[Step, ...]:
-    """Merge plain-assignment runs at every depth, then group a long body into phases."""
-    merged = merge_builds(steps)
-    if len(merged) > MAX_FLAT_STEPS:
-        return group_by_comments(merged)
-    return merged
+    """Merge assignment runs, group phases and paragraphs, summarize what is folded."""
+    shaped = group_phases(merge_builds(steps))
+    if len(shaped) > MAX_TOP_STEPS:
+        shaped = group_paragraphs(shaped)
+    return summarize_folded(shaped, depth=1)
 
 
 def merge_builds(steps: tuple[Step, ...]) -> tuple[Step, ...]:
@@ -30,7 +39,7 @@ def merge_builds(steps: tuple[Step, ...]) -> tuple[Step, ...]:
     run: list[Step] = []
     for original in steps:
         step = replace(original, children=merge_builds(original.children))
-        if step.builds and (not run or step.title is None):
+        if step.builds and (not run or (step.title is None and not step.gap_before)):
             run.append(step)
             continue
         result.extend(_merged(run))
@@ -46,25 +55,159 @@ def _merged(run: list[Step]) -> list[Step]:
         return run
     names = [name for step in run for name in step.builds]
     text = join(sentence("Builds "), code_list(names))
-    return [Step(text, run[0].lineno, run[-1].endlineno, tuple(run), run[0].title)]
+    first = run[0]
+    return [
+        Step(
+            text,
+            first.lineno,
+            run[-1].endlineno,
+            tuple(replace(step, gap_before=False) for step in run),
+            first.title,
+            gap_before=first.gap_before,
+            title_unmatched=first.title_unmatched,
+        )
+    ]
 
 
-def group_by_comments(steps: tuple[Step, ...]) -> tuple[Step, ...]:
-    """Phases that start at each comment-titled step; unchanged without two such headers."""
-    if sum(1 for step in steps if step.title) < 2:
+def group_phases(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """At every depth: a block with two or more comment headers becomes phases, each from
+    its header to the next header or blank line."""
+    steps = tuple(replace(step, children=group_phases(step.children)) for step in steps)
+    if sum(1 for step in steps if _heads(step)) < 2:
         return steps
-    leading: list[Step] = []  # steps before the first header stay as they are
-    phases: list[list[Step]] = []
+    result: list[Step] = []
+    phase: list[Step] = []
     for step in steps:
-        if step.title:
-            phases.append([])
-        (phases[-1] if phases else leading).append(step)
-    return (*leading, *(_phase(members) for members in phases))
+        if phase and (_heads(step) or step.gap_before):
+            result.append(_phase(phase))
+            phase = []
+        if _heads(step):
+            phase = [step]
+        elif phase:
+            phase.append(step)
+        else:
+            result.append(step)
+    if phase:
+        result.append(_phase(phase))
+    return tuple(result)
+
+
+def _heads(step: Step) -> bool:
+    """A step that opens a phase: titled by a comment that matches its code."""
+    return step.title is not None and not step.title_unmatched
 
 
 def _phase(members: list[Step]) -> Step:
     first = members[0]
     if len(members) == 1:
         return first
-    children = (replace(first, title=None), *members[1:])
-    return Step((), first.lineno, members[-1].endlineno, children, first.title)
+    children = (replace(first, title=None, gap_before=False), *members[1:])
+    return Step((), first.lineno, members[-1].endlineno, children, first.title, gap_before=True)
+
+
+def group_paragraphs(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """Runs of steps between blank lines become one step each, named by their actions."""
+    paragraphs: list[list[Step]] = []
+    for step in steps:
+        if not paragraphs or step.gap_before or _heads(step) or _heads(paragraphs[-1][0]):
+            paragraphs.append([])
+        paragraphs[-1].append(step)
+    if len(paragraphs) < 2:
+        return steps
+    grouped = []
+    for members in paragraphs:
+        if len(members) == 1:
+            grouped.append(members[0])
+            continue
+        # the paragraph's actions in one sentence, the statements folded beneath it
+        text = _capitalized(summary_of(tuple(members)))
+        first, last = members[0], members[-1]
+        grouped.append(
+            Step((), first.lineno, last.endlineno, tuple(members), summary=text, gap_before=True)
+        )
+    return tuple(grouped)
+
+
+def _capitalized(text: Sentence) -> Sentence:
+    if text and isinstance(text[0], Text) and text[0].value:
+        return (Text(text[0].value[0].upper() + text[0].value[1:]), *text[1:])
+    return text
+
+
+def summarize_folded(steps: tuple[Step, ...], depth: int) -> tuple[Step, ...]:
+    """Give each step with children at `VISIBLE_DEPTH` a summary of what it folds."""
+    shaped = []
+    for step in steps:
+        if step.summary:  # a paragraph: already summarized and folded
+            shaped.append(step)
+        elif depth >= VISIBLE_DEPTH and step.children:
+            shaped.append(replace(step, summary=summary_of(step.children)))
+        else:
+            shaped.append(replace(step, children=summarize_folded(step.children, depth + 1)))
+    return tuple(shaped)
+
+
+def summary_of(steps: tuple[Step, ...]) -> Sentence:
+    """The actions of `steps` and their children, in order, as one sentence: "decodes `raw`
+    …; when `not line.startswith('data: ')`, skips to the next iteration; checks whether …:
+    yields `event['value']`". A block's opening keeps its colon, so its first action follows."""
+    actions = [action for action in map(_action, _walk(steps)) if action]
+    shown = actions[:SUMMARY_ACTIONS]
+    while len(shown) < len(actions) and shown and _opens_block(shown[-1]):
+        shown.pop()  # a block's opening without its first action reads as a cut sentence
+    parts: list[Sentence] = []
+    for index, action in enumerate(shown):
+        if index and not _opens_block(shown[index - 1]):
+            parts.append(sentence("; "))
+        elif index:
+            parts.append(sentence(" "))
+        parts.append(action)
+    if len(actions) > len(shown):
+        more = len(actions) - len(shown)
+        parts.append(sentence(f"; and {more} more step{'s' if more > 1 else ''}"))
+    return join(*parts) if parts else ()
+
+
+def _walk(steps: tuple[Step, ...]) -> list[Step]:
+    """Every step in reading order, without the pure containers (`try:` openings)."""
+    found: list[Step] = []
+    for step in steps:
+        if not _is_container(step):
+            found.append(step)
+        found.extend(_walk(step.children))
+    return found
+
+
+def _is_container(step: Step) -> bool:
+    first = step.sentence[0] if step.sentence else None
+    return (
+        step.title is None
+        and isinstance(first, Text)
+        and first.value.startswith(_CONTAINER_OPENINGS)
+        and bool(step.children)
+    )
+
+
+#: Sentences that only open a block: the summary names what the block does instead.
+_CONTAINER_OPENINGS = ("Tries the following", "Runs the following")
+
+
+def _opens_block(action: Sentence) -> bool:
+    last = action[-1]
+    return isinstance(last, Text) and last.value.endswith(":")
+
+
+def _action(step: Step) -> Sentence:
+    """A step's sentence (or its comment title) lower-cased to run inside a sentence; a
+    block's opening keeps its colon only when its children follow."""
+    text: Sentence = step.sentence or ((Text(step.title.replace("\n", " ")),) if step.title else ())
+    if not text:
+        return ()
+    first, *rest = text
+    if isinstance(first, Text) and first.value:
+        first = Text(first.value[0].lower() + first.value[1:])
+    text = (first, *rest)
+    last = text[-1]
+    if not step.children and isinstance(last, Text) and last.value.endswith(":"):
+        return (*text[:-1], Text(last.value[:-1]))
+    return text

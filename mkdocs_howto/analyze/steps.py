@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from mkdocs_howto.analyze.calls import CallDescriber
-from mkdocs_howto.analyze.sentences import code_list, join, sentence, shorten, unparse
+from mkdocs_howto.analyze.comments import names_absent_action
+from mkdocs_howto.analyze.sentences import code_list, join, sentence, unparse
 from mkdocs_howto.docstrings import rest_to_plain
 from mkdocs_howto.facts import Sentence, Step, Text
 
@@ -25,17 +26,60 @@ class StepNarrator:
         self,
         comments: Mapping[int, str] | None = None,
         extra_calls: Mapping[str, str] | None = None,
+        blank_lines: frozenset[int] = frozenset(),
+        lines: Mapping[int, str] | None = None,
     ) -> None:
         self.comments = comments or {}
         self.calls = CallDescriber(extra_calls)
+        self.blank_lines = blank_lines
+        self.lines = lines or {}
+        """The source's lines by number: a title comment is checked against the code below."""
 
     def narrate(self, body: Sequence[ast.stmt]) -> tuple[Step, ...]:
-        """Steps for a block of statements, skipping a leading docstring."""
+        """Steps for a block of statements, skipping a leading docstring.
+
+        An `if`'s `elif` / `else` branches follow it as steps of their own (siblings, not
+        children); a statement after a blank line is marked as starting a paragraph."""
         statements = list(body)
         if statements and _is_docstring(statements[0]):
             statements = statements[1:]
-        steps = (self.step(statement) for statement in statements)
-        return tuple(step for step in steps if step is not None)
+        steps: list[Step] = []
+        previous_end: int | None = None
+        for statement in statements:
+            step = self.step(statement)
+            if step is not None:
+                first = _first_line(statement)
+                if previous_end is not None and self._gap(previous_end, first):
+                    step = replace(step, gap_before=True)
+                steps.append(step)
+                if isinstance(statement, ast.If) and not _is_guard(statement):
+                    steps.extend(self._else_branches(statement))
+            previous_end = statement.end_lineno or statement.lineno
+        return self._check_titles(steps)
+
+    def _check_titles(self, steps: list[Step]) -> tuple[Step, ...]:
+        """Mark each comment title that names an action its block does not perform; the
+        block runs to the next comment, blank line or the end of the body."""
+        if not self.lines:
+            return tuple(steps)
+        checked = list(steps)
+        for index, step in enumerate(steps):
+            if step.title is None:
+                continue
+            end = index + 1
+            while end < len(steps) and steps[end].title is None and not steps[end].gap_before:
+                end += 1
+            block = steps[index:end]
+            covered = range(step.lineno, block[-1].endlineno + 1)
+            code = "\n".join(self.lines.get(line, "") for line in covered)
+            narrated = tuple(segment for member in block for segment in member.sentence)
+            if names_absent_action(step.title, code, narrated):
+                checked[index] = replace(step, title_unmatched=True)
+        return tuple(checked)
+
+    def _gap(self, previous_end: int, first: int) -> bool:
+        """A blank line between two statements (comment lines above the second don't count)."""
+        return any(line in self.blank_lines for line in range(previous_end + 1, first))
 
     def step(self, node: ast.stmt) -> Step | None:
         visitor: Visitor = getattr(self, f"visit_{type(node).__name__}", self.visit_default)
@@ -43,22 +87,21 @@ class StepNarrator:
         if step is not None and step.title is None:
             title = self._comment_above(node)
             if title:
-                step = Step(step.sentence, step.lineno, step.endlineno, step.children, title)
+                step = replace(step, title=title)
         return step
 
     def _comment_above(self, node: ast.stmt) -> str | None:
-        first = node.lineno
-        decorators = getattr(node, "decorator_list", None)
-        if decorators:
-            first = min(first, *(d.lineno for d in decorators))
-        # A comment block of several lines is one title: read it from its first line.
+        """The whole comment block right above the statement, its line breaks kept."""
         lines: list[str] = []
-        line = first - 1
-        while line in self.comments and len(lines) < _MAX_TITLE_LINES:
+        line = _first_line(node) - 1
+        while line in self.comments:
             lines.insert(0, self.comments[line])
             line -= 1
+        if not lines:
+            return None
         # authors write reST in comments too: a role shows as its text (`:attr:`x`` -> x)
-        return shorten(rest_to_plain(" ".join(lines)), _MAX_TITLE) if lines else None
+        title = "\n".join(rest_to_plain(line) for line in lines)
+        return title if len(title) <= _MAX_TITLE else title[: _MAX_TITLE - 1].rstrip() + "…"
 
     def _make(self, node: ast.stmt, text: Sentence, children: tuple[Step, ...] = ()) -> Step:
         return Step(text, node.lineno, node.end_lineno or node.lineno, children)
@@ -198,7 +241,7 @@ class StepNarrator:
 
     def visit_Raise(self, node: ast.Raise) -> Step:
         if node.exc is None:
-            return self._make(node, sentence("Re-raises the exception being handled"))
+            return self._make(node, sentence("Re-raises the exception it caught"))
         exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
         text = sentence("Raises {e}", e=unparse(exc, 40))
         if isinstance(node.exc, ast.Call) and node.exc.args:
@@ -279,39 +322,31 @@ class StepNarrator:
         guard = self._guard(node)
         if guard is not None:
             return guard
-        children = list(self.narrate(node.body))
+        # the `elif` / `else` branches are added by `narrate`, beside this step: it spans
+        # the condition and its own body only
+        text = sentence("Checks whether {c}:", c=unparse(node.test))
+        end = node.body[-1].end_lineno or node.lineno
+        return Step(text, node.lineno, end, self.narrate(node.body))
+
+    def _else_branches(self, node: ast.If) -> list[Step]:
+        """`elif` and `else` as steps that follow their `if`, each with its own body."""
+        branches: list[Step] = []
         orelse = node.orelse
         while orelse:
             if len(orelse) == 1 and isinstance(orelse[0], ast.If):
                 branch = orelse[0]
                 end = branch.body[-1].end_lineno or branch.lineno
-                children.append(
-                    Step(
-                        sentence("Otherwise, when {c}:", c=unparse(branch.test)),
-                        branch.lineno,
-                        end,
-                        self.narrate(branch.body),
-                    )
-                )
+                text = sentence("Otherwise, when {c}:", c=unparse(branch.test))
+                branches.append(Step(text, branch.lineno, end, self.narrate(branch.body)))
                 orelse = branch.orelse
             else:
-                first, last = orelse[0], orelse[-1]
-                children.append(
-                    Step(
-                        sentence("Otherwise:"),
-                        first.lineno,
-                        last.end_lineno or last.lineno,
-                        self.narrate(orelse),
-                    )
-                )
+                branches.append(self._block(orelse, sentence("Otherwise:")))
                 break
-        return self._make(
-            node, sentence("Checks whether {c}:", c=unparse(node.test)), tuple(children)
-        )
+        return branches
 
     def _guard(self, node: ast.If) -> Step | None:
         """`if not ok: raise X` reads best as one step: "When `not ok`, raises `X`"."""
-        if node.orelse or len(node.body) != 1 or not isinstance(node.body[0], _GUARD_BODIES):
+        if not _is_guard(node):
             return None
         inner = self.step(node.body[0])
         if inner is None or inner.children or inner.title:
@@ -411,8 +446,8 @@ class StepNarrator:
         )
 
 
-_MAX_TITLE_LINES = 3
-_MAX_TITLE = 100
+#: A comment block longer than this is cut (with "…"): it is an essay, not a title.
+_MAX_TITLE = 400
 
 #: Bodies of an `if` that read as a guard clause.
 _GUARD_BODIES = (ast.Raise, ast.Return, ast.Continue, ast.Break, ast.Expr, ast.Assign)
@@ -430,6 +465,17 @@ _PLAIN_VALUES = (
     ast.Subscript,
     ast.BinOp,
 )
+
+
+def _is_guard(node: ast.If) -> bool:
+    """An `if` without branches whose body is one simple statement (`raise`, `return`…)."""
+    return not node.orelse and len(node.body) == 1 and isinstance(node.body[0], _GUARD_BODIES)
+
+
+def _first_line(node: ast.stmt) -> int:
+    """The statement's first line, its decorators included."""
+    decorators = getattr(node, "decorator_list", None)
+    return min(node.lineno, *(d.lineno for d in decorators)) if decorators else node.lineno
 
 
 def _is_fallback(text: Sentence) -> bool:
@@ -454,6 +500,18 @@ def _is_docstring(node: ast.stmt) -> bool:
         and isinstance(node.value, ast.Constant)
         and isinstance(node.value.value, str)
     )
+
+
+def blank_lines(source: str, first_lineno: int) -> frozenset[int]:
+    """Line numbers of the empty lines of `source` (split at newlines only, as below)."""
+    return frozenset(
+        first_lineno + offset for offset, line in enumerate(source.split("\n")) if not line.strip()
+    )
+
+
+def numbered_lines(source: str, first_lineno: int) -> dict[int, str]:
+    """`source`'s lines by their line number in the file."""
+    return {first_lineno + offset: line for offset, line in enumerate(source.split("\n"))}
 
 
 def comment_lines(source: str, first_lineno: int) -> dict[int, str]:
