@@ -25,7 +25,16 @@ class Code:
     value: str
 
 
-Segment = Text | Code
+@dataclass(frozen=True)
+class Link:
+    """Code that calls or names a documented object: a code span linking to its page."""
+
+    value: str
+    href: str
+    """Relative URL from the page that shows it (`../session/Session.md#request`)."""
+
+
+Segment = Text | Code | Link
 Sentence = tuple[Segment, ...]
 
 
@@ -60,6 +69,8 @@ class Phase:
     steps: tuple[Step, ...]
     signature: str = ""
     """For a method: its full signature, shown in a code block under the `name()` heading."""
+    summary: Sentence = ()
+    """Set when the page is long: the steps' actions in one sentence, the steps folded."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 
 from mkdocs_howto.errors import RenderError
-from mkdocs_howto.facts import HowTo, ModuleIndex, Sentence, Text
+from mkdocs_howto.facts import HowTo, Link, ModuleIndex, Segment, Sentence, Text
 from mkdocs_howto.labels import kind_key, labels_for
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -79,10 +79,15 @@ def do_lines(value: object) -> str:
 
 
 def do_sentence(value: Sentence) -> str:
-    return "".join(
-        do_text(segment.value) if isinstance(segment, Text) else do_code(segment.value)
-        for segment in value
-    )
+    return "".join(_segment(segment) for segment in value)
+
+
+def _segment(segment: Segment) -> str:
+    if isinstance(segment, Text):
+        return do_text(segment.value)
+    if isinstance(segment, Link):
+        return f"[{do_code(segment.value)}]({segment.href})"
+    return do_code(segment.value)
 
 
 def do_fence(code: str, language: str = "python", attributes: str = "") -> str:

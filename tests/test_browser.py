@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, build_site
+from conftest import ROOT, build_site, write_package
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from test_serve import free_port, wait_for
+from test_skim import BIG
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -55,6 +56,11 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo, built once, served over loopback HTTP."""
     site = tmp_path_factory.mktemp("browser") / "site"
     build(load_config(str(ROOT / "site_example/mkdocs.yml"), site_dir=str(site)))
+    yield from _served(site)
+
+
+def _served(site: Path) -> Iterator[str]:
+    """`site` over loopback HTTP while the caller runs."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
@@ -282,20 +288,7 @@ def wide_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "src" / "widepkg").mkdir(parents=True)
     (root / "src" / "widepkg" / "__init__.py").write_text(WIDE, encoding="utf-8")
     site = build_site(root, {"packages": ["widepkg"], "paths": ["src"]}).site_dir
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-        cwd=site,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for(lambda: _responds(url), 15, "http.server")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    yield from _served(site)
 
 
 def test_long_signature_and_wide_table_fit_1280_px(browser: Any, wide_url: str) -> None:
@@ -342,20 +335,7 @@ def hebrew_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     config["theme"]["language"] = "he"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     build(load_config(str(config_file), site_dir=str(root / "site"), strict=True))
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-        cwd=root / "site",
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for(lambda: _responds(url), 15, "http.server")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    yield from _served(root / "site")
 
 
 #: The right edge of a heading's text, as a share of the article's width from its left edge.
@@ -385,4 +365,41 @@ def test_a_hebrew_page_reads_right_to_left(browser: Any, hebrew_url: str) -> Non
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / "hebrew-rtl.png"), full_page=True)
+        tab.close()
+
+
+@pytest.fixture(scope="module")
+def big_class_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A class with 24 long methods (tests/test_skim.py), built strict and served."""
+    root = tmp_path_factory.mktemp("big")
+    write_package(root / "src", BIG)
+    yield from _served(build_site(root, {"packages": ["big"]}).site_dir)
+
+
+def test_big_class_page_reads_summary_first(browser: Any, big_class_url: str) -> None:
+    """Issue 12: the table of contents lists method names, the Usage Example is within two
+    screen heights, a step's link leads to another page, a folded detail unfolds."""
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    tab.route("**/*", _loopback_only)
+    tab.set_default_timeout(TIMEOUT_MS)
+    try:
+        tab.goto(big_class_url + "howto/big/client/Client/")
+        toc = tab.locator("nav.md-nav--secondary").first.inner_text()
+        assert "method_00()" in toc and "method_23()" in toc and "items:" not in toc
+        example = tab.locator("h2#usage-example").bounding_box()
+        assert example is not None and example["y"] < 2 * 900, example
+        folded = tab.locator("details", has=tab.locator("summary", has_text="All steps of")).first
+        assert folded.get_attribute("open") is None
+        folded.locator("summary").first.click()
+        tab.wait_for_function("d => d.open", arg=folded.element_handle())
+        inner = folded.locator("details", has=tab.locator("summary", has_text="Line by line"))
+        inner.first.locator("summary").first.click()
+        assert inner.first.locator("li").first.is_visible()
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / "big-class-page.png"))
+        link = folded.locator("a", has_text="request('post'").first
+        link.click()
+        tab.wait_for_url("**/howto/big/client/request/")
+        assert tab.locator("article h1").first.inner_text().strip() == "request"
+    finally:
         tab.close()

@@ -108,10 +108,12 @@ def test_comment_above_a_statement_becomes_its_title(package: Package) -> None:
         return value
     """
     _, steps = steps_of(package, code)
-    assert [(step.title, step.text) for step in steps] == [
-        ("Decode the payload", "Parses `raw` as JSON and stores the result in `data`"),
-        (None, "Reads `data['value']` into `value`"),
-        ("Hand it back", "Returns `value`"),
+    # a comment covers the statements up to the next blank line or comment: a phase
+    assert [(step.depth, step.title, step.text) for step in steps] == [
+        (0, "Decode the payload", ""),
+        (1, None, "Parses `raw` as JSON and stores the result in `data`"),
+        (1, None, "Reads `data['value']` into `value`"),
+        (0, "Hand it back", "Returns `value`"),
     ]
 
 

@@ -15,7 +15,13 @@ from typing import NamedTuple
 import griffe
 
 from mkdocs_howto.analyze.classes import constructor_params
-from mkdocs_howto.analyze.code import FunctionShape, ParsedSource, function_shape, parse_object
+from mkdocs_howto.analyze.code import (
+    FunctionShape,
+    ParsedSource,
+    bound_names,
+    function_shape,
+    parse_object,
+)
 from mkdocs_howto.analyze.description import (
     describe,
     parse_docstring,
@@ -23,9 +29,10 @@ from mkdocs_howto.analyze.description import (
     structure_of_function,
 )
 from mkdocs_howto.analyze.example import ExampleBuilder, doctest_source
+from mkdocs_howto.analyze.links import link_steps, local_imports
 from mkdocs_howto.analyze.members import attribute_rows, documented_params
 from mkdocs_howto.analyze.params import params_of
-from mkdocs_howto.analyze.phases import shape_steps
+from mkdocs_howto.analyze.phases import fold_long_phases, shape_steps
 from mkdocs_howto.analyze.sentences import join, sentence
 from mkdocs_howto.analyze.steps import StepNarrator
 from mkdocs_howto.analyze.symbols import Lookup
@@ -130,6 +137,7 @@ class Analyzer:
         parsed = parse_object(func)
         shape = _shape(parsed.node if parsed else None)
         steps = shape_steps(self._narrator(parsed).narrate(parsed.node.body)) if parsed else ()
+        steps = self._linked(steps, item, func, None, parsed)
         docstring = parse_docstring(func, self._convert(item, func))
         params, private = documented_params(params_of(func), docstring)
         structure = structure_of_function(item.name, shape, set(func.labels), list(params))
@@ -164,7 +172,7 @@ class Analyzer:
         signature_params = tuple(constructor_params(cls) or ())
         attributes = attribute_rows(cls, docstring, convert)
         params, private = documented_params(signature_params, docstring, attributes)
-        phases = self._class_phases(cls, parsed, narrator, methods)
+        phases = self._class_phases(item, cls, parsed, narrator, methods)
         public = [name for name in methods if not name.startswith("_")]
         return HowTo(
             name=item.name,
@@ -190,6 +198,7 @@ class Analyzer:
 
     def _class_phases(
         self,
+        item: PublicObject,
         cls: griffe.Class,
         parsed: object,
         narrator: StepNarrator,
@@ -210,11 +219,43 @@ class Analyzer:
                 steps: tuple[Step, ...] = ()
             else:
                 narrated = self._narrator(method_parsed).narrate(method_parsed.node.body)
-                steps = shape_steps(narrated)
+                steps = self._linked(shape_steps(narrated), item, method, cls, method_parsed)
             title = sentence("{name}", name=f"{name}()")
             signature_block = wrapped_signature(method, name)
             phases.append(Phase(title, method_anchor(name), steps, signature_block))
-        return tuple(phases)
+        return tuple(fold_long_phases(phases))
+
+    def _linked(
+        self,
+        steps: tuple[Step, ...],
+        item: PublicObject,
+        scope: griffe.Object,
+        cls: griffe.Class | None,
+        parsed: ParsedSource | None,
+    ) -> tuple[Step, ...]:
+        """`steps` with calls and references to documented objects linked to their pages.
+        Names the function binds itself (parameters, variables) are never linked, even when
+        a documented object shares the name."""
+        links = self.links
+        page = links.targets.get(item.public_path) if links else None
+        if links is None or page is None or not steps or parsed is None:
+            return steps
+        imported = local_imports(parsed.node, scope.module)
+        local = bound_names(parsed.node) - {"self", "cls"} - set(imported)
+
+        def resolve(name: str) -> str | None:
+            first, _, rest = name.partition(".")
+            if first in local:
+                return None
+            if first in ("self", "cls") and cls is not None:
+                target = _own_member(cls, rest, links.targets.get)
+            else:
+                path = imported.get(first) or _resolved(scope, first)
+                path = f"{path}.{rest}" if path and rest else path
+                target = links.targets.get(path) if path else None
+            return links.link(page, target) if target and target != page else None
+
+        return link_steps(steps, resolve)
 
     def _narrator(self, parsed: ParsedSource | None) -> StepNarrator:
         if parsed is None:
@@ -398,6 +439,30 @@ def link_anchors(cls: griffe.Class) -> dict[str, str]:
     }
 
 
+def _own_member(cls: griffe.Class, name: str, target_of: Callable[[str], str | None]) -> str | None:
+    """Where `self.name` is documented: on this class's page, else on the page of the base
+    class that defines it (an inherited method), searched in method resolution order."""
+    if not name or "." in name:
+        return None  # `self.attr.method()`: the attribute's type is not known here
+    try:
+        bases = [base for base in cls.mro() if isinstance(base, griffe.Class)]
+    except (ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        bases = []
+    for owner in (cls, *bases):
+        target = target_of(f"{owner.path}.{name}")
+        if target is not None:
+            return target
+    return None
+
+
+def _resolved(scope: griffe.Object, name: str) -> str | None:
+    """The path `name` means in `scope` (its imports, its module's names), or None."""
+    try:
+        return scope.resolve(name)
+    except (griffe.NameResolutionError, griffe.AliasResolutionError, KeyError, ValueError):
+        return None
+
+
 def _candidates(target: str, scope: griffe.Object) -> Iterator[str]:
     """Paths a role's target may mean, nearest first: as written, inside each enclosing
     object (`:meth:`log`` in a class), and as the scope's imports resolve its first name."""
@@ -407,11 +472,9 @@ def _candidates(target: str, scope: griffe.Object) -> Iterator[str]:
         yield f"{node.path}.{target}"
         node = node.parent
     first, _, rest = target.partition(".")
-    try:
-        resolved = scope.resolve(first)
-    except (griffe.NameResolutionError, griffe.AliasResolutionError, KeyError, ValueError):
-        return
-    yield f"{resolved}.{rest}" if rest else resolved
+    resolved = _resolved(scope, first)
+    if resolved is not None:
+        yield f"{resolved}.{rest}" if rest else resolved
 
 
 def _member(method: griffe.Function, convert: Callable[[str], str]) -> Member:

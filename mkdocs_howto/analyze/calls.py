@@ -8,6 +8,7 @@ import sys
 from collections.abc import Mapping
 
 from mkdocs_howto.analyze import lexicon
+from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS
 from mkdocs_howto.analyze.sentences import sentence, unparse
 from mkdocs_howto.facts import Sentence
 
@@ -83,9 +84,15 @@ def _prefix_templates(name: str) -> list[str]:
     if prefix in lexicon.PREDICATE_PREFIXES:
         return ["Checks {call}"]
     verb = lexicon.PREFIX_VERBS.get(prefix)
-    if verb is None:
+    if verb is None or _VAGUE_WORDS.intersection(word.lower() for word in words[1:]):
+        # `_send_handling_auth` would read "Sends the handling auth": a name's words become
+        # prose only when none of them is vague; else the call is shown as code
         return []
     return [f"{verb} the {rest} with {{call}}"]
+
+
+#: Single-word vague terms: a name holding one is not turned into prose.
+_VAGUE_WORDS = frozenset(term for term in DEFAULT_VAGUE_TERMS if " " not in term)
 
 
 class _CallParts:

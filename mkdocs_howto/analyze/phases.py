@@ -15,12 +15,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from mkdocs_howto.analyze.sentences import code_list, join, sentence
-from mkdocs_howto.facts import Sentence, Step, Text
+from mkdocs_howto.facts import Phase, Sentence, Step, Text
 
 #: A body with more top-level steps than this is grouped by its blank-line paragraphs.
 MAX_TOP_STEPS = 12
 #: Levels of steps shown unfolded; deeper steps are summarized in their parent's sentence.
 VISIBLE_DEPTH = 3
+#: Visible steps a class page may show; past it, its longest method sections are folded.
+PAGE_BUDGET = 150
 #: Actions a summary names before it says how many more the folded detail holds.
 SUMMARY_ACTIONS = 12
 
@@ -198,9 +200,11 @@ def _opens_block(action: Sentence) -> bool:
 
 
 def _action(step: Step) -> Sentence:
-    """A step's sentence (or its comment title) lower-cased to run inside a sentence; a
+    """A step's sentence lower-cased to run inside a sentence; a
     block's opening keeps its colon only when its children follow."""
-    text: Sentence = step.sentence or ((Text(step.title.replace("\n", " ")),) if step.title else ())
+    # a phase's title is the author's comment, not the narrator's words: its actions are
+    # named by its children
+    text: Sentence = step.sentence
     if not text:
         return ()
     first, *rest = text
@@ -211,3 +215,23 @@ def _action(step: Step) -> Sentence:
     if not step.children and isinstance(last, Text) and last.value.endswith(":"):
         return (*text[:-1], Text(last.value[:-1]))
     return text
+
+
+def visible_count(steps: tuple[Step, ...]) -> int:
+    """Steps a reader sees without unfolding anything."""
+    return sum(1 + (0 if step.summary else visible_count(step.children)) for step in steps)
+
+
+def fold_long_phases(phases: list[Phase]) -> list[Phase]:
+    """On a page over `PAGE_BUDGET` visible steps, fold the longest sections first: each
+    keeps one visible sentence naming its actions, its steps one click away."""
+    sizes = [visible_count(phase.steps) for phase in phases]
+    total = sum(sizes)
+    folded = list(phases)
+    for index in sorted(range(len(phases)), key=lambda i: -sizes[i]):
+        if total <= PAGE_BUDGET or sizes[index] <= 1:
+            break
+        phase = phases[index]
+        folded[index] = replace(phase, summary=_capitalized(summary_of(phase.steps)))
+        total -= sizes[index] - 1
+    return folded

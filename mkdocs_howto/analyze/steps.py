@@ -308,7 +308,8 @@ class StepNarrator:
         )
         docstring = (ast.get_docstring(node) or "").strip()
         if docstring:
-            text = join(text, (Text(": " + docstring.splitlines()[0]),))
+            # the author's words, quoted: the docstring's first line says what it is for
+            text = join(text, (Text(" — “" + docstring.splitlines()[0] + "”"),))
         return self._make(node, text, self.narrate(node.body))
 
     visit_AsyncFunctionDef = visit_FunctionDef

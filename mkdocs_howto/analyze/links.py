@@ -1,0 +1,102 @@
+"""Steps that call a documented object link to its page.
+
+A code span in a step that is a call (`request('get', url)`, `self.send(prepared)`, `await
+session.post(url)`) or a plain reference (`FeedError` in "Raises `FeedError`") whose callee
+resolves, through the module's imports or the class (`self.` / `cls.`), to a documented object
+becomes a link to that object's page or method section. Only exact resolutions link: a local
+variable that happens to share a documented name stays plain code.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import replace
+
+import griffe
+
+from mkdocs_howto.facts import Code, Link, Segment, Sentence, Step
+
+#: Dotted name of a callee or reference -> the link to its page, or None.
+Resolver = Callable[[str], str | None]
+
+
+def link_steps(steps: tuple[Step, ...], resolve: Resolver) -> tuple[Step, ...]:
+    """The steps with every resolvable call or reference in their sentences linked."""
+    return tuple(
+        replace(
+            step,
+            sentence=link_sentence(step.sentence, resolve),
+            summary=link_sentence(step.summary, resolve),
+            children=link_steps(step.children, resolve),
+        )
+        for step in steps
+    )
+
+
+def link_sentence(text: Sentence, resolve: Resolver) -> Sentence:
+    return tuple(_linked(segment, resolve) for segment in text)
+
+
+def _linked(segment: Segment, resolve: Resolver) -> Segment:
+    if not isinstance(segment, Code):
+        return segment
+    name = callee(segment.value)
+    href = resolve(name) if name else None
+    return Link(segment.value, href) if href else segment
+
+
+def callee(code: str) -> str | None:
+    """`pkg.get(url)` -> `pkg.get`; `await self.send(x)` -> `self.send`; `FeedError` ->
+    `FeedError`; anything else (literals, operators, subscripts) -> None."""
+    try:
+        node = ast.parse(code, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    if isinstance(node, ast.Await):
+        node = node.value
+    if isinstance(node, ast.Call):
+        node = node.func
+    return dotted(node)
+
+
+def dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def local_imports(node: ast.AST, module: griffe.Module) -> dict[str, str]:
+    """Names a function imports in its own body (`from .markup import escape`) -> the dotted
+    path they name, relative imports resolved against `module`."""
+    found: dict[str, str] = {}
+    for statement in ast.walk(node):
+        if isinstance(statement, ast.ImportFrom):
+            base = _absolute(statement, module)
+            for alias in statement.names:
+                if base and alias.name != "*":
+                    found[alias.asname or alias.name] = f"{base}.{alias.name}"
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if alias.asname:
+                    found[alias.asname] = alias.name
+                else:
+                    first = alias.name.split(".", 1)[0]
+                    found[first] = first
+    return found
+
+
+def _absolute(node: ast.ImportFrom, module: griffe.Module) -> str | None:
+    if not node.level:
+        return node.module
+    parts = module.path.split(".")
+    package = parts if module.is_init_module else parts[:-1]
+    if node.level - 1 >= len(package):
+        return None  # above the top package: Python raises ImportError
+    package = package[: len(package) - (node.level - 1)]
+    return ".".join([*package, node.module] if node.module else package)

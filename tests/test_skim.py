@@ -1,0 +1,197 @@
+"""Pages a reader can skim (issue 12): summary-first steps, folded detail, steps that link.
+
+Facts are checked on the golden provider case (shaped like the seed's example); links and the
+class page's shape on real MkDocs builds; what a reader sees in Debian's chromium in
+`test_browser_big_class_page` (skipped only where no browser is installed, never in CI).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import BuiltSite, Package, analyze, build_site, write_package
+
+from mkdocs_howto.analyze.sentences import plain
+from mkdocs_howto.facts import Step
+
+GOLDEN = Path(__file__).parent / "golden" / "steps"
+
+
+def visible(steps: tuple[Step, ...], depth: int = 1) -> Iterator[tuple[Step, int]]:
+    for step in steps:
+        yield step, depth
+        if not step.summary:
+            yield from visible(step.children, depth + 1)
+
+
+def every(steps: tuple[Step, ...]) -> Iterator[Step]:
+    for step in steps:
+        yield step
+        yield from every(step.children)
+
+
+@pytest.fixture
+def provider(package: Package) -> tuple[str, tuple[Step, ...]]:
+    case = yaml.safe_load((GOLDEN / "provider_stream_phases.yaml").read_text(encoding="utf-8"))
+    src = package({"app/__init__.py": case["code"]})
+    howto = analyze(src, "app")["app.Provider"]
+    method = next(p for p in howto.phases if plain(p.title) == "`create_async_generator()`")
+    return case["code"], method.steps
+
+
+def test_provider_steps_stay_within_three_visible_levels(
+    provider: tuple[str, tuple[Step, ...]],
+) -> None:
+    _, steps = provider
+    shown = list(visible(steps))
+    assert max(depth for _, depth in shown) <= 3
+    assert len(steps) <= 12
+    assert any(step.summary for step, _ in shown), "the deep loop is summarized and folded"
+
+
+def test_provider_visible_text_names_every_action_in_order(
+    provider: tuple[str, tuple[Step, ...]],
+) -> None:
+    """The actions of the seed's reference steps, as this code performs them, are all named
+    in the unfolded text, in the order the code performs them."""
+    _, steps = provider
+    text = " ".join(
+        f"{step.title or ''} {plain(step.sentence)} {plain(step.summary)}"
+        for step, _ in visible(steps)
+    )
+    actions = [
+        "Build the request",
+        "Generates a random UUID",
+        "Builds the `headers` dictionary",
+        "Joins",
+        "`payload_join`",
+        "`aiohttp.ClientSession`",
+        "Send join request",
+        "Sends a POST request",
+        "Checks the HTTP status",
+        "Parses the JSON body",
+        "Read the event stream",
+        "`url_data`",
+        "Sends a GET request",
+        "iterates asynchronously over `response.content`",
+        "decodes `line`",
+        "parses `decoded[6:]` as JSON",
+        "yields `sub[2]`",
+    ]
+    positions = [text.find(action) for action in actions]
+    assert -1 not in positions, [a for a, p in zip(actions, positions, strict=True) if p < 0]
+    assert positions == sorted(positions), "actions named out of order"
+
+
+def test_folded_detail_holds_every_line(provider: tuple[str, tuple[Step, ...]]) -> None:
+    code, steps = provider
+    tree = ast.parse(code)
+    method = next(n for n in ast.walk(tree) if isinstance(n, ast.AsyncFunctionDef))
+    statements = {
+        node.lineno
+        for node in ast.walk(method)
+        if isinstance(node, ast.stmt) and node is not method and node is not method.body[0]
+    }
+    covered = {line for step in every(steps) for line in range(step.lineno, step.endlineno + 1)}
+    assert statements - covered == set()
+
+
+BIG = {
+    "big/__init__.py": (
+        '"""A package with one big class."""\n\n'
+        "from big.client import Base, Client, request\n\n"
+        '__all__ = ["Base", "Client", "request"]\n'
+    ),
+    "big/client.py": '''"""The client."""
+
+
+def request(method: str, url: str) -> str:
+    """Send one request."""
+    return method + " " + url
+
+
+class Base:
+    def close(self) -> None:
+        """Close the client."""
+        print("closed")
+
+
+class Client(Base):
+    """A client with many methods."""
+
+    def shadowed(self, request: str) -> str:
+        """A parameter named like a documented function is no link."""
+        return request.upper()
+
+    def _private(self) -> None:
+        print("private")
+'''
+    + "".join(
+        f'''
+    def method_{i:02d}(self, items: list[list[list[int]]]) -> int:
+        """Method number {i}."""
+        # Prepare the totals
+        total = 0
+        seen = 0
+        self._private()
+
+        # Walk the items
+        for group in items:
+            for row in group:
+                for cell in row:
+                    if cell > {i}:
+                        while cell > 0:
+                            cell -= 1
+                            total += cell
+        # Report the total
+        request("post", "https://example.org/{i}")
+        self.close()
+        self.method_{(i + 1) % 24:02d}([])
+        return total + seen
+'''
+        for i in range(24)
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    root = tmp_path_factory.mktemp("big")
+    write_package(root / "src", BIG)
+    return build_site(root, {"packages": ["big"]})
+
+
+def test_method_sections_are_headed_by_their_names(big_site: BuiltSite) -> None:
+    html = big_site.html("howto/big/client/Client/index.html")
+    headings = re.findall(r'<h3 id="([^"]+)"[^>]*>(.*?)</h3>', html)
+    names = [re.sub(r"<[^>]+>", "", text).replace("¶", "").strip() for _, text in headings]
+    assert "method_00()" in names and "shadowed()" in names
+    assert not any("items:" in name for name in names), "no signature in a heading"
+
+
+def test_class_page_shows_its_example_before_the_methods(big_site: BuiltSite) -> None:
+    html = big_site.html("howto/big/client/Client/index.html")
+    assert html.index('id="usage-example"') < html.index('id="execution-steps"')
+
+
+def test_steps_link_to_the_pages_of_what_they_call(big_site: BuiltSite) -> None:
+    html = big_site.html("howto/big/client/Client/index.html")
+    steps = html[html.index('id="execution-steps"') :]
+    assert re.search(r'<a href="../request/"><code>request\(', steps), "a call to a function"
+    assert re.search(r'<a href="(\./)?#method_01"><code>self.method_01\(', steps), (
+        "a method section"
+    )
+    assert re.search(r'<a href="../Base/#close"><code>self.close\(\)', steps), "inherited"
+    assert "<code>self._private()</code>" in steps, "private: plain code"
+    assert "<code>request.upper()</code>" in steps, "a parameter named `request`: plain code"
+    assert '<a href="../request/"><code>request.upper' not in steps
+
+
+def test_folded_detail_is_a_collapsible_block(big_site: BuiltSite) -> None:
+    html = big_site.html("howto/big/client/Client/index.html")
+    assert re.search(r'<details class="note">\s*<summary>Line by line \(L\d+', html)
