@@ -152,7 +152,9 @@ def test_no_raw_role_or_literal_marker_in_prose(site: BuiltSite) -> None:
 def test_literal_blocks_doctests_and_directives_render_as_code_and_admonitions(
     site: BuiltSite,
 ) -> None:
-    body = article(site, "rest_pkg/session/Session").split('<h2 id="execution-steps"')[0]
+    # the Description: up to the next section (on a class page, the Usage Example)
+    page = article(site, "rest_pkg/session/Session")
+    body = re.split(r'<h2 id="(?:usage-example|execution-steps)"', page)[0]
     blocks = {
         language: text_of(code)
         for language, code in re.findall(
