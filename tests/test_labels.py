@@ -102,10 +102,11 @@ STATION = "howto/skyfeed/StationFeed/index.html"
 def test_german_demo_shows_german_titles_badges_and_index(tmp_path: Path) -> None:
     site = _demo(tmp_path, {"language": "de"}, {})
     page = site.html(STATION)
+    # a class page: its example before its methods' sections (issue 12)
     assert _headings(page, 2) == [
         "Beschreibung",
-        "Ausführungsschritte",
         "Anwendungsbeispiel",
+        "Ausführungsschritte",
         "Quelltext",
     ]
     assert '<span class="howto-kind">Klasse</span>' in page
@@ -125,7 +126,7 @@ def test_labels_override_the_language_and_nav_title_wins(tmp_path: Path) -> None
     labels = {"usage_example": "So geht's", "verified": "geprüft_*ok*"}
     site = _demo(tmp_path, {"language": "de"}, {"labels": labels, "nav_title": "Rezepte"})
     page = site.html(STATION)
-    assert _headings(page, 2)[2] == "So geht's"
+    assert _headings(page, 2)[1] == "So geht's"
     assert ">geprüft_*ok*</span>" in page  # escaped: shown as written
     assert "Rezepte" in page and "Anleitungen" not in page
 
@@ -134,7 +135,8 @@ def test_hebrew_demo_is_right_to_left_with_hebrew_titles(tmp_path: Path) -> None
     site = _demo(tmp_path, {"language": "he"}, {})
     page = site.html(STATION)
     assert '<body dir="rtl"' in page  # Material's, for he
-    assert _headings(page, 2) == ["תיאור", "שלבי הביצוע", "דוגמת שימוש", "קוד מקור"]
+    # a class page: its example before its methods' sections (issue 12)
+    assert _headings(page, 2) == ["תיאור", "דוגמת שימוש", "שלבי הביצוע", "קוד מקור"]
 
 
 def test_an_unknown_language_is_english_with_one_info_line(
