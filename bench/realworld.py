@@ -477,6 +477,9 @@ class Result:
     example_origins: dict[str, int] = field(default_factory=dict)
     badge_failed: int = 0
     placeholders: int = 0
+    hollow: dict[str, list[str]] = field(default_factory=dict)
+    """Examples passing hollow values, by kind: `name-as-value`, `empty-container`,
+    `builtin-callback` (see `hollow_values`)."""
     unclosed: list[str] = field(default_factory=list)
     unresolved_exports: list[str] = field(default_factory=list)
     test_modules: list[str] = field(default_factory=list)
@@ -638,7 +641,50 @@ def check_site(site: object, expected: Expected, result: Result) -> None:
             where = origin.group(1) if origin else "?"
             code = example_source(language, code)
             result.examples.append({"id": f"{public} [{where}]", "code": code})
+            for kind in hollow_values(code):
+                result.hollow.setdefault(kind, []).append(public)
     result.example_origins = dict(origins)
+
+
+#: Builtins that are no honest callback for a package's function (`predicate=print`).
+_UNRELATED_BUILTINS = {"print", "input", "repr", "id", "type", "str", "len", "sum"}
+
+
+def hollow_values(code: str) -> set[str]:
+    """Kinds of hollow argument values in an example: a parameter's own name as its string
+    value (`parse(color="color")`), an empty container (`[]`, `{}`, `[{}]`, `set()`), an
+    unrelated builtin passed as a callback (`predicate=print`)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    kinds = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        for arg in node.keywords:
+            value = arg.value
+            if isinstance(value, ast.Constant) and value.value == arg.arg:
+                kinds.add("name-as-value")
+            elif _empty_container(value):
+                kinds.add("empty-container")
+            elif isinstance(value, ast.Name) and value.id in _UNRELATED_BUILTINS:
+                kinds.add("builtin-callback")
+    return kinds
+
+
+def _empty_container(node: ast.expr) -> bool:
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return not node.elts or all(_empty_container(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return not node.keys
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("set", "frozenset", "list", "dict", "tuple")
+        and not node.args
+        and not node.keywords
+    )
 
 
 # --------------------------------------------------------------------------- report
@@ -721,6 +767,13 @@ def print_details(r: Result, limit: int = 10) -> None:
         f"  index pages: {r.index_pages}; example origins: {r.example_origins}; "
         f"generated examples with '...' placeholders: {r.placeholders}"
     )
+    shown = len(r.examples) or 1
+    hollow = ", ".join(
+        f"{kind} {len(found)} ({100 * len(found) / shown:.0f}%)" for kind, found in r.hollow.items()
+    )
+    print(f"  examples {len(r.examples)}; hollow values: {hollow or 'none'}")
+    for kind, found in r.hollow.items():
+        print(f"    {kind}: " + ", ".join(found[:limit]))
     if r.stage_seconds:
         print("  stage seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in r.stage_seconds.items()))
     sections = (

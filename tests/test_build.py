@@ -147,7 +147,7 @@ def test_package_index_links_reexported_objects(shop: BuiltSite) -> None:
 def test_example_provenance_is_shown(shop: BuiltSite) -> None:
     html = shop.html(OBJECT_PAGES["total"])
     assert "generated from the signature" in html
-    assert "verified: parses, imports resolve" in html
+    assert "checked: parses, imports resolve" in html
 
 
 def test_method_anchors_do_not_collide_with_section_anchors(package: Package) -> None:

@@ -48,7 +48,7 @@ def test_classmethod_async_generator_is_consumed_with_async_for(package: Package
 
 
         async def main() -> None:
-            async for item in Feed.readings(station="station", units="metric"):
+            async for item in Feed.readings(station="example", units="metric"):
                 print(item)
 
 
@@ -78,7 +78,7 @@ def test_instance_method_is_called_on_an_instance_built_with_required_args(
 
         from pkg.client import Client
 
-        client = Client(base_url="https://example.org", token="token")
+        client = Client(base_url="https://example.org", token="my-token")
         result = client.fetch(path=Path("path.txt"), count=1)
         print(result)
         """
@@ -142,8 +142,8 @@ def test_context_manager_class_is_used_in_a_with_block(package: Package) -> None
         """
         from pkg import Session
 
-        with Session(name="name") as session:
-            result = session.record(station="station")
+        with Session(name="example") as session:
+            result = session.record(station="example")
             print(result)
         """
     )
@@ -475,7 +475,7 @@ def test_bare_parameters_take_docstring_types_else_are_marked_to_fill_in(
         }
     )
     howto = analyze(src, "pkg")["pkg.send"]
-    assert 'send(payload=b"payload", retries=1, channel="channel")' in howto.example.code
+    assert 'send(payload=b"Hello!", retries=1, channel="example")' in howto.example.code
     assert howto.example.placeholders == ("channel",)
     table = {p.name: p.annotation for p in howto.description.params}
     assert table == {"payload": "bytes", "retries": None, "channel": None}
@@ -608,7 +608,7 @@ def test_a_docstring_example_that_does_not_parse_gives_way_and_warns(package: Pa
     )
     site = generate(src, "pkg")
     page = site.pages[site.plan.object_pages["pkg.confirm"]]
-    assert 'result = confirm(prompt="prompt")' in page
+    assert 'result = confirm(prompt="Hello, World!")' in page
     assert "the docstring's example does not parse" in page
     assert "howto-badge--failed" not in page
     [problem] = [p for p in site.problems if "docstring example" in p.message]

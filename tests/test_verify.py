@@ -219,7 +219,7 @@ def test_strict_build_fails_on_a_failed_example(tmp_path: Path) -> None:
 def test_run_mode_runs_doctests_and_reports_failures(tmp_path: Path) -> None:
     write_package(tmp_path / "src", {"pkg/__init__.py": DOUBLE})
     site = build_site(tmp_path, {"packages": ["pkg"], "paths": ["src"]})
-    assert "verified: parses, imports resolve" in site.html("howto/pkg/double/index.html")
+    assert "checked: parses, imports resolve" in site.html("howto/pkg/double/index.html")
     with pytest.raises(Abort):
         build_site(tmp_path, {"packages": ["pkg"], "paths": ["src"], "verify_examples": "run"})
     site = build_site(

@@ -27,24 +27,25 @@ from mkdocs_howto.guards import Guard
 Binding = Literal["instance", "class", "static", "property", "attribute"]
 Context = Literal["with", "async with"]
 
-#: Plain values of annotated types; `{name}` is the parameter's name.
+#: Plain values of annotated types; `{sample}` is a string chosen by the parameter's name.
 _SIMPLE_VALUES = {
-    "str": '"{name}"',
+    "str": "{sample}",
     "int": "1",
     "float": "1.0",
     "complex": "1j",
     "bool": "True",
-    "bytes": 'b"{name}"',
-    "bytearray": 'bytearray(b"{name}")',
+    "bytes": 'b"Hello!"',
+    "bytearray": 'bytearray(b"Hello!")',
     "list": "[]",
     "dict": "{{}}",
     "set": "set()",
     "frozenset": "frozenset()",
     "tuple": "()",
     "None": "None",
-    "Any": '"{name}"',
-    "object": '"{name}"',
-    "Callable": "print",
+    "Any": "{sample}",
+    "object": "{sample}",
+    # called with arguments the signature does not say: any number, nothing returned
+    "Callable": "lambda *args: None",
 }
 #: Values that need an import: type → (import, value).
 _IMPORTED_VALUES = {
@@ -59,6 +60,8 @@ _IMPORTED_VALUES = {
 }
 _SEQUENCES = ("list", "List", "Sequence", "MutableSequence", "Iterable", "Collection")
 _MAPPINGS = ("dict", "Dict", "Mapping", "MutableMapping")
+_TUPLES = ("tuple", "Tuple")
+_SETS = ("set", "Set", "frozenset", "FrozenSet", "AbstractSet", "MutableSet")
 #: Strings that read better than the parameter's name, by name.
 _NAMED_STRINGS = {
     "url": '"https://example.org"',
@@ -67,6 +70,62 @@ _NAMED_STRINGS = {
     "host": '"example.org"',
     "email": '"user@example.org"',
 }
+#: Strings a reader would write, by a word of the parameter's name (never the name itself:
+#: `parse(color="color")` fails where `parse(color="red")` works).
+_WORD_STRINGS = {
+    **dict.fromkeys(
+        (
+            "text",
+            "message",
+            "msg",
+            "content",
+            "markup",
+            "prompt",
+            "string",
+            "line",
+            "body",
+            "title",
+            "label",
+            "description",
+            "caption",
+            "data",
+            "s",
+        ),
+        '"Hello, World!"',
+    ),
+    **dict.fromkeys(("path", "file", "filename", "fname", "filepath"), '"example.txt"'),
+    **dict.fromkeys(("dir", "directory", "folder"), '"."'),
+    **dict.fromkeys(("color", "colour", "fg", "bg"), '"red"'),
+    **dict.fromkeys(("char", "character", "ch"), '"x"'),
+    **dict.fromkeys(("sep", "separator", "delimiter"), '", "'),
+    **dict.fromkeys(("encoding", "charset"), '"utf-8"'),
+    **dict.fromkeys(("lang", "language", "locale"), '"en"'),
+    "method": '"GET"',
+    "prefix": '"> "',
+    "suffix": '"."',
+    "pattern": r'"\w+"',
+    "user": '"alice"',
+    "username": '"alice"',
+    "password": '"s3cret"',
+    "token": '"my-token"',
+    "model": '"my-model"',
+}
+_SAMPLE_STRING = '"example"'
+
+
+#: Words that change what the next word holds: a `hex_color` is no color name.
+_FORMAT_WORDS = {"hex", "rgb", "raw", "encoded", "json", "html", "xml", "base64", "regex", "re"}
+
+
+def sample_string(name: str) -> str:
+    """A string for a parameter no source gives a value: by its name's last word when that
+    says what it holds (`markup` → a sentence, `file_path` → a file name), else `"example"`."""
+    words = [w for w in name.lower().split("_") if w]
+    if not words or words[-1] not in _WORD_STRINGS or _FORMAT_WORDS & set(words):
+        return _SAMPLE_STRING
+    return _WORD_STRINGS[words[-1]]
+
+
 #: Values of unannotated parameters whose name says their type.
 _NAMED_NUMBERS = {
     **dict.fromkeys(("n", "count", "size", "limit", "retries", "times", "index", "port"), "1"),
@@ -113,6 +172,8 @@ class Callable_:
     replaced_by: str | None = None
     """A decorator of the package that turns the function into something else (its own
     call signature): the example cannot call it by the `def` line."""
+    values: tuple[tuple[str, str], ...] = ()
+    """Parameter name -> a value a reader would pass, read from the package (`values.py`)."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +206,8 @@ class ClassTarget:
     raised_with_a_message: bool = True
     """For exceptions of unknown constructor: whether `Cls("message")` builds one (only
     builtin exceptions outside the packages), else the example only catches it."""
+    init_values: tuple[tuple[str, str], ...] = ()
+    """Constructor parameter name -> a value a reader would pass (`values.py`)."""
 
 
 class ExampleBuilder:
@@ -170,7 +233,7 @@ class ExampleBuilder:
             return self._assemble([note, f"print({self.name})"])
         if function.decorator is not None:
             return self._decorating(function, function.decorator)
-        call = f"{self.name}({self._args(function.params, {})})"
+        call = f"{self.name}({self._args(function.params, {}, function.values)})"
         return self._assemble(self._use(call, function, "result"))
 
     def for_class(self, target: ClassTarget) -> str:
@@ -228,7 +291,9 @@ class ExampleBuilder:
         elif params is None:
             attempt = f'raise {self.name}("{_words(self.name)}")'
         else:
-            attempt = f"raise {self.name}({self._args(params, target.defaults)})"
+            attempt = (
+                f"raise {self.name}({self._args(params, target.defaults, target.init_values)})"
+            )
         handler = [f"except {self.name} as error:", "    print(error)"]
         return self._assemble(["try:", f"    {attempt}", *handler])
 
@@ -239,10 +304,12 @@ class ExampleBuilder:
         if target.implement:
             owner = f"My{self.name}"
             subclass = self._class_stub(owner, self.name, target.implement)
-        instance = f"{owner}({self._args(target.init_params or (), target.defaults)})"
+        args = self._args(target.init_params or (), target.defaults, target.init_values)
+        instance = f"{owner}({args})"
         method = target.method
         if method is not None and method.binding != "instance":
-            call = f"{owner}.{method.name}({self._args(method.params, target.defaults)})"
+            args = self._args(method.params, target.defaults, method.values)
+            call = f"{owner}.{method.name}({args})"
             return self._assemble(self._use(call, method, "result"), prelude=subclass)
         inner = self._on_instance(var, target)
         if target.context is not None:
@@ -254,7 +321,7 @@ class ExampleBuilder:
     def _decorating(self, function: Callable_, role: DecoratorRole) -> str:
         """A decorator is shown where it is used: above a function or class of the reader's."""
         if role.form == "factory":
-            args = self._args(function.params, {})
+            args = self._args(function.params, {}, function.values)
             first = function.params[0] if function.params else None
             if first is not None and first.kind == "variadic positional" and first.annotation:
                 # `option(*param_decls: str)`: called with none, most such factories fail
@@ -327,10 +394,10 @@ class ExampleBuilder:
     def _on_instance(self, var: str, target: ClassTarget) -> list[str]:
         method = target.method
         if method is not None:
-            args = self._args(method.params, target.defaults)
+            args = self._args(method.params, target.defaults, method.values)
             return self._use(f"{var}.{method.name}({args})", method, "result")
         if target.call is not None:
-            call = f"{var}({self._args(target.call.params, target.defaults)})"
+            call = f"{var}({self._args(target.call.params, target.defaults, target.call.values)})"
             return self._use(call, target.call, "result")
         return [f"print({var})"]
 
@@ -350,12 +417,20 @@ class ExampleBuilder:
             return [f"{var} = {call}", f"print({var})"]
         return [call]
 
-    def _args(self, params: tuple[Param, ...], defaults: Mapping[str, str]) -> str:
+    def _args(
+        self,
+        params: tuple[Param, ...],
+        defaults: Mapping[str, str],
+        values: tuple[tuple[str, str], ...] = (),
+    ) -> str:
         args = []
+        found = dict(values)
         for param in params:
             if param.kind in _VARIADIC or param.default is not None:
                 continue
-            value = defaults.get(f"default_{param.name}") or self._value(param)
+            value = (
+                defaults.get(f"default_{param.name}") or found.get(param.name) or self._value(param)
+            )
             args.append(value if param.kind == "positional-only" else f"{param.name}={value}")
         option = _shown_option(params)
         if option is not None and option.default is not None and len(args) < 3:
@@ -422,13 +497,36 @@ class ExampleBuilder:
         if short == "Annotated":
             return self._value_for(_top_level_split(inner, ",")[0], name)
         if short in _MAPPINGS:
-            return "{}"
+            return self._mapping(inner)
+        if short in _TUPLES and inner:
+            return self._tuple(inner, name)
+        if short in _SETS and inner:
+            item = self._value_for(inner, name)
+            return f"frozenset({{{item}}})" if short.lower() == "frozenset" else f"{{{item}}}"
         if short == "str" and name in _NAMED_STRINGS:
             return _NAMED_STRINGS[name]
         template = _SIMPLE_VALUES.get(short, "")
         if not template:
             return "..."  # an object we cannot build honestly: the reader fills it in
-        return template.format(name=name)
+        return template.format(name=name, sample=sample_string(name))
+
+    def _mapping(self, inner: str) -> str:
+        """`dict[str, int]` → `{"example": 1}`: one entry, so code reading items gets one."""
+        parts = _top_level_split(inner, ",")
+        if len(parts) != 2:
+            return "{}"
+        key, value = self._value_for(parts[0], "key"), self._value_for(parts[1], "value")
+        return f"{{{key}: {value}}}" if key != "..." else "{}"
+
+    def _tuple(self, inner: str, name: str) -> str:
+        """`tuple[int, str]` → `(1, "example")`; `tuple[str, ...]` → `("example",)`."""
+        parts = _top_level_split(inner, ",")
+        if len(parts) == 2 and parts[1] == "...":
+            parts = parts[:1]
+        if parts == ["()"]:
+            return "()"
+        items = [self._value_for(part, name) for part in parts]
+        return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
     def _assemble_guarded(self, body: list[str], prelude: list[str], guard: Guard) -> str:
         """The whole example under the condition the object exists on, imports included:

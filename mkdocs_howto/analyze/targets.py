@@ -37,6 +37,7 @@ from mkdocs_howto.analyze.example import (
 )
 from mkdocs_howto.analyze.params import context_decorator, params_of
 from mkdocs_howto.analyze.symbols import Lookup
+from mkdocs_howto.analyze.values import reader_values
 from mkdocs_howto.facts import Param
 from mkdocs_howto.guards import definition_guard, type_checking_only
 
@@ -77,6 +78,7 @@ def callable_of(func: griffe.Function, name: str | None = None) -> Callable_:
         decorator=decorator_role(node) if isinstance(node, ast.FunctionDef) else None,
         replaced_by=replacing_decorator(func),
         guard=definition_guard(home, func) if isinstance(home, griffe.Module) else None,
+        values=reader_values(func, func, params),
     )
 
 
@@ -164,7 +166,27 @@ def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Functio
         raised_with_a_message=raised_with_a_message(cls),
         empty_enum=_empty_enum_value(cls),
         guard=definition_guard(home, cls) if isinstance(home, griffe.Module) else None,
+        init_values=_init_values(cls, init_params),
     )
+
+
+def _init_values(
+    cls: griffe.Class, params: tuple[Param, ...] | None
+) -> tuple[tuple[str, str], ...]:
+    """Values for the constructor's parameters: calls of the class, its `__init__`'s body."""
+    if not params:
+        return ()
+    init = cls.all_members.get("__init__")
+    try:
+        func = init.final_target if isinstance(init, griffe.Alias) else init
+    except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+        func = None
+    body = (
+        func
+        if isinstance(func, griffe.Function) and func.lines_collection is cls.lines_collection
+        else None
+    )
+    return reader_values(cls, body, params)
 
 
 def _empty_enum_value(cls: griffe.Class) -> str | None:

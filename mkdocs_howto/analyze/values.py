@@ -1,0 +1,485 @@
+"""Argument values a reader would pass, read from the package's code without running it.
+
+Sources, most trusted first: the package's own calls of the object with literal arguments
+(`spinner("dots")` elsewhere in the package), an example in the parameter's docstring text
+("e.g. `'dots'`"), comparisons and membership tests in the body (`if name not in SPINNERS`
+gives a key of `SPINNERS`, `if mode == "fast"` gives `"fast"`), the keys the body reads from a
+parameter's items (`for message in messages: message["role"]` gives
+`[{"role": "user", "content": "Hello!"}]`), and a small `lambda` for a parameter the body
+calls. Nothing is executed; a literal longer than `MAX_LITERAL` characters is not copied, and
+a value whose type contradicts the parameter's annotation is dropped.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+
+import griffe
+
+from mkdocs_howto.analyze.code import load_memo, own_nodes, parse_object
+from mkdocs_howto.facts import Param
+from mkdocs_howto.sources import PARSED_TREES
+
+#: Longest literal copied from the package's code, in characters (one short line).
+MAX_LITERAL = 60
+#: Strings for dictionary keys the body reads, by key: what a reader would write there.
+_KEY_VALUES = {
+    "role": '"user"',
+    "content": '"Hello!"',
+    "text": '"Hello!"',
+    "message": '"Hello!"',
+    "name": '"example"',
+    "id": "1",
+    "type": '"text"',
+    "url": '"https://example.org"',
+    "host": '"example.org"',
+    "port": "8080",
+    "path": '"example.txt"',
+    "model": '"my-model"',
+}
+#: Docstring phrases introducing an example value: "e.g. `'dots'`", "such as "bold"".
+#: The value of a key no source says more about.
+_SAMPLE = '"example"'
+_DOC_EXAMPLE = re.compile(
+    r"(?:e\.g\.|eg\.|for example|for instance|such as|like)[,:]?\s*"
+    r"(?:``?([^`\n]{1,60})``?|((?:\"[^\"\n]{1,60}\")|(?:'[^'\n]{1,60}')))",
+    re.IGNORECASE,
+)
+_LITERAL_TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "bytes": bytes}
+
+
+def reader_values(
+    owner: griffe.Object, func: griffe.Function | None, params: tuple[Param, ...]
+) -> tuple[tuple[str, str], ...]:
+    """Parameter name -> a value's source, for the parameters some source gives a value.
+    `owner` is what callers call (a function, a method, a class for its constructor; its
+    docstring documents the parameters too), `func` the function whose body receives them
+    (None for generated constructors)."""
+    node = _function_node(func)
+    found: dict[str, str] = {}
+    sources = (
+        _call_site_values(owner, params, callee_keys(owner)),
+        _docstring_values(params, _descriptions(owner, func)),
+        _body_values(func, node, params) if node is not None else {},
+    )
+    for source in sources:
+        for name, value in source.items():
+            found.setdefault(name, value)
+    return tuple(found.items())
+
+
+def _function_node(
+    func: griffe.Function | None,
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    if func is None:
+        return None
+    parsed = parse_object(func)
+    node = parsed.node if parsed is not None else None
+    return node if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) else None
+
+
+def fits(value: str, annotation: str | None) -> bool:
+    """Whether a literal can be passed for `annotation` (unknown types accept any literal)."""
+    try:
+        parsed = ast.literal_eval(value)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return True  # a lambda or a name: built for the parameter, not copied
+    if annotation is None:
+        return parsed is not None
+    parts = re.split(r"[\s|\[\],]+", annotation.replace("typing.", "").replace("Optional", ""))
+    wanted = [_LITERAL_TYPES[p] for p in parts if p in _LITERAL_TYPES]
+    if not wanted:
+        return not isinstance(parsed, str | int | float | bytes) or "Literal" in annotation
+    return any(isinstance(parsed, kind) for kind in wanted)  # type: ignore[arg-type]
+
+
+# -- the package's own calls -------------------------------------------------------------
+
+
+def callee_keys(owner: griffe.Object) -> set[str]:
+    """How calls of `owner` are written, as the call index keys them: `f`, `module.f`;
+    `Cls`, `module.Cls`; a method `m` of `Cls` as `Cls.m`, `cls_var.m`, `self.m`, `cls.m`
+    (a method of another class with the same name is not `Cls.m`: `Style.parse` is no
+    `Color.parse`)."""
+    name, parent = owner.name, owner.parent
+    if isinstance(parent, griffe.Class):
+        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", parent.name).lower()
+        return {f"{parent.name}.{name}", f"{snake}.{name}", f"self.{name}", f"cls.{name}"}
+    modules = owner.path.split(".")[:-1]
+    return {name, *(f"{module}.{name}" for module in modules)}
+
+
+def _call_site_values(
+    owner: griffe.Object, params: tuple[Param, ...], callees: set[str]
+) -> dict[str, str]:
+    """The literal arguments the package's own code passes most often, by parameter."""
+    index = _call_index(owner)
+    seen: dict[int | str, Counter[str]] = {}
+    for callee in callees:
+        for key, counts in index.get(callee, {}).items():
+            seen.setdefault(key, Counter()).update(counts)
+    by_name = {p.name: p for p in params}
+    positional = [p for p in params if p.kind in ("positional-only", "positional or keyword")]
+    found: dict[str, str] = {}
+    for key, values in seen.items():
+        param = (
+            positional[key] if isinstance(key, int) and key < len(positional) else None
+        ) or by_name.get(str(key))
+        if param is None or param.name in found:
+            continue
+        for value, _ in values.most_common():
+            if fits(value, param.annotation) and not _is_own_name(value, param.name):
+                found[param.name] = value
+                break
+    return found
+
+
+CallIndex = dict[str, dict[int | str, Counter[str]]]
+
+
+def _call_index(func: griffe.Object) -> CallIndex:
+    """Callee's short name -> argument (position or keyword) -> literal sources, over every
+    file of the load (built once per load; the trees are not kept)."""
+    memo = load_memo(func)
+    key = ("call-sites", "")
+    if key not in memo:
+        index: CallIndex = {}
+        collection = func.lines_collection
+        kept = PARSED_TREES.get(collection, {})
+        for path in list(collection.keys()):
+            tree = kept.get(path)  # the tree the load parsed, if the analysis has not used it
+            if tree is None:
+                try:
+                    tree = ast.parse("\n".join(collection[path]))
+                except (SyntaxError, ValueError, RecursionError):
+                    continue
+            _index_calls(tree, index)
+        memo[key] = index
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _index_calls(tree: ast.AST, index: CallIndex) -> None:
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _callee_name(node.func)
+        if name is None:
+            continue
+        args = index.setdefault(name, {})
+        for position, arg in enumerate(node.args):
+            if isinstance(arg, ast.Starred):
+                break
+            value = _short_literal(arg)
+            if value is not None:
+                args.setdefault(position, Counter())[value] += 1
+        for keyword in node.keywords:
+            value = _short_literal(keyword.value) if keyword.arg else None
+            if value is not None and keyword.arg is not None:
+                args.setdefault(keyword.arg, Counter())[value] += 1
+
+
+def _callee_name(node: ast.expr) -> str | None:
+    """`f`, `receiver.f` for a named receiver; calls on other expressions are not kept."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return None
+
+
+def _short_literal(node: ast.expr) -> str | None:
+    """A literal's source if it is short and not empty (`[]` teaches nothing), else None."""
+    if not _looks_literal(node) or (node.end_lineno or node.lineno) > node.lineno + 2:
+        return None  # a literal written over more than three lines is no argument to copy
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if value is None or value == "" or (isinstance(value, list | dict | tuple | set) and not value):
+        return None
+    text = ast.unparse(node)
+    if len(text) > MAX_LITERAL or "\n" in text:
+        return None
+    return _double_quoted(text, value)
+
+
+def _looks_literal(node: ast.expr) -> bool:
+    """A cheap test before `literal_eval`: most arguments are names and calls."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.operand, ast.Constant)
+    return isinstance(node, ast.List | ast.Tuple | ast.Set | ast.Dict)
+
+
+def _double_quoted(text: str, value: object) -> str:
+    """Strings in double quotes, as the house style writes them."""
+    if isinstance(value, str):
+        return '"' + repr(value)[1:-1].replace('"', '\\"').replace("\\'", "'") + '"'
+    return text
+
+
+def _is_own_name(value: str, name: str) -> bool:
+    return value.strip("\"'") == name
+
+
+# -- the parameter's docstring text ------------------------------------------------------
+
+
+def _descriptions(*objects: griffe.Object | None) -> dict[str, str]:
+    """Each parameter's docstring text, from Griffe's parsed sections (parsed once)."""
+    found: dict[str, str] = {}
+    for obj in objects:
+        if obj is None or obj.docstring is None:
+            continue
+        for section in obj.docstring.parsed:
+            if section.kind is griffe.DocstringSectionKind.parameters:
+                for item in section.value:
+                    found.setdefault(item.name, item.description or "")
+    return found
+
+
+def _docstring_values(params: tuple[Param, ...], descriptions: Mapping[str, str]) -> dict[str, str]:
+    found = {}
+    for param in params:
+        for match in _DOC_EXAMPLE.finditer(descriptions.get(param.name) or param.description):
+            text = (match.group(1) or match.group(2) or "").strip()
+            try:
+                value = ast.literal_eval(text)
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                continue
+            if value is None or value == "":
+                continue
+            written = _double_quoted(text, value)
+            if fits(written, param.annotation) and not _is_own_name(written, param.name):
+                found[param.name] = written
+                break
+    return found
+
+
+# -- what the body does with a parameter ---------------------------------------------------
+
+
+def _body_values(
+    func: griffe.Function | None,
+    node: ast.FunctionDef | ast.AsyncFunctionDef,
+    params: tuple[Param, ...],
+) -> dict[str, str]:
+    names = {p.name: p for p in params}
+    found: dict[str, str] = {}
+    constants = _ModuleConstants(func)
+    nodes = list(own_nodes(node))
+    for child in nodes:
+        for name, value in _compared(child, names, constants):
+            if name not in found and fits(value, names[name].annotation):
+                found[name] = value
+    loops = _loop_items(nodes)
+    read = _names_read(nodes)
+    for name in names:
+        if name in found or name not in read:
+            continue
+        built = _items_value(name, nodes, loops) or _callback(name, nodes)
+        if built is not None:
+            found[name] = built
+    return found
+
+
+def _names_read(nodes: list[ast.AST]) -> set[str]:
+    """Names read by the body, and the names they are iterated into."""
+    return {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+class _ModuleConstants:
+    """Module-level literal collections of the function's module, by name (keys for dicts)."""
+
+    def __init__(self, func: griffe.Function | None) -> None:
+        self.module = func.module if func is not None else None
+
+    def first(self, name: str) -> str | None:
+        if self.module is None:
+            return None
+        member = self.module.members.get(name)
+        try:  # `from ._spinners import SPINNERS`: the dictionary where it is defined
+            member = member.final_target if isinstance(member, griffe.Alias) else member
+        except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+            return None
+        if not isinstance(member, griffe.Attribute) or member.value is None:
+            return None
+        try:
+            tree = ast.parse(str(member.value), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError):
+            return None
+        items = tree.keys if isinstance(tree, ast.Dict) else getattr(tree, "elts", None)
+        if isinstance(tree, ast.Call) and tree.args:  # `frozenset({...})`, `set([...])`
+            items = getattr(tree.args[0], "elts", None) or getattr(tree.args[0], "keys", None)
+        for item in items or ():
+            if item is not None:
+                value = _short_literal(item)
+                if value is not None:
+                    return value
+        return None
+
+
+def _compared(
+    node: ast.AST, names: Mapping[str, Param], constants: _ModuleConstants
+) -> Iterator[tuple[str, str]]:
+    """`name == "x"`, `name in ("a", "b")`, `name not in STYLES`, `STYLES[name]`,
+    `STYLES.get(name)`: a value the body accepts."""
+    if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name):
+        name = node.left.id
+        if name not in names:
+            return
+        for op, right in zip(node.ops, node.comparators, strict=True):
+            if isinstance(op, ast.Eq):
+                value = _short_literal(right)
+            elif isinstance(op, ast.In | ast.NotIn):
+                value = _first_of(right, constants)
+            else:
+                continue
+            if value is not None:
+                yield name, value
+    elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        if isinstance(node.slice, ast.Name) and node.slice.id in names:
+            value = constants.first(node.value.id)
+            if value is not None:
+                yield node.slice.id, value
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and isinstance(node.func.value, ast.Name)
+        and node.args
+        and isinstance(node.args[0], ast.Name)
+        and node.args[0].id in names
+    ):
+        value = constants.first(node.func.value.id)
+        if value is not None:
+            yield node.args[0].id, value
+
+
+def _first_of(node: ast.expr, constants: _ModuleConstants) -> str | None:
+    if isinstance(node, ast.Name):
+        return constants.first(node.id)
+    for item in getattr(node, "elts", None) or getattr(node, "keys", None) or ():
+        if item is not None:
+            value = _short_literal(item)
+            if value is not None:
+                return value
+    return None
+
+
+def _loop_items(nodes: list[ast.AST]) -> dict[str, set[str]]:
+    """Iterated name -> the names its items are bound to (`for message in messages`)."""
+    found: dict[str, set[str]] = {}
+    for node in nodes:
+        if (
+            isinstance(node, ast.For | ast.AsyncFor | ast.comprehension)
+            and isinstance(node.iter, ast.Name)
+            and isinstance(node.target, ast.Name)
+        ):
+            found.setdefault(node.iter.id, set()).add(node.target.id)
+    return found
+
+
+def _items_value(name: str, nodes: list[ast.AST], loops: Mapping[str, set[str]]) -> str | None:
+    """`for message in messages: message["role"]` → `[{"role": "user", …}]`; a dictionary
+    parameter read by key (`config["host"]`) → `{"host": …}`."""
+    items = loops.get(name)
+    if items:
+        keys = _keys_read(items, nodes)
+        return f"[{_dict_of(keys, nodes, items)}]" if keys else None
+    keys = _keys_read({name}, nodes)
+    return _dict_of(keys, nodes, {name}) if keys else None
+
+
+def _keys_read(owners: set[str], nodes: list[ast.AST]) -> list[str]:
+    keys: list[str] = []
+    for node in nodes:
+        key = None
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in owners
+            and isinstance(node.ctx, ast.Load)
+        ):
+            key = node.slice
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in owners
+            and node.args
+        ):
+            key = node.args[0]
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value not in keys:
+            keys.append(key.value)
+    return keys
+
+
+def _dict_of(keys: list[str], nodes: list[ast.AST], owners: set[str]) -> str:
+    compared = _compared_keys(nodes, owners)
+    entries = [f'"{key}": {compared.get(key) or _KEY_VALUES.get(key, _SAMPLE)}' for key in keys]
+    return "{" + ", ".join(entries) + "}"
+
+
+def _compared_keys(nodes: list[ast.AST], owners: set[str]) -> dict[str, str]:
+    """`message["role"] == "user"`: the value a key is compared with."""
+    found: dict[str, str] = {}
+    for node in nodes:
+        if not (isinstance(node, ast.Compare) and isinstance(node.left, ast.Subscript)):
+            continue
+        left = node.left
+        if not (isinstance(left.value, ast.Name) and left.value.id in owners):
+            continue
+        if not (isinstance(left.slice, ast.Constant) and isinstance(left.slice.value, str)):
+            continue
+        if isinstance(node.ops[0], ast.Eq):
+            value = _short_literal(node.comparators[0])
+            if value is not None:
+                found.setdefault(left.slice.value, value)
+    return found
+
+
+def _callback(name: str, nodes: list[ast.AST]) -> str | None:
+    """A parameter the body calls: a `lambda` taking what the body passes, returning what it
+    tests (`if predicate(item)` → a truth value), else its argument."""
+    calls = [
+        node
+        for node in nodes
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+    ]
+    if not calls:
+        return None
+    call = calls[0]
+    arguments = _lambda_params(call)
+    tested = any(_is_tested(node, call) for node in nodes)
+    body = (
+        f"bool({arguments[0]})" if tested and arguments else arguments[0] if arguments else "None"
+    )
+    return f"lambda {', '.join(arguments)}: {body}" if arguments else f"lambda: {body}"
+
+
+def _lambda_params(call: ast.Call) -> list[str]:
+    names: list[str] = []
+    for i, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            return [*names, "*args"]
+        written = arg.id if isinstance(arg, ast.Name) else f"arg{i + 1}" if i else "value"
+        names.append(written if written not in names and written != "self" else f"arg{i + 1}")
+    names += [k.arg for k in call.keywords if k.arg is not None and k.arg not in names]
+    return names
+
+
+def _is_tested(node: ast.AST, call: ast.Call) -> bool:
+    test = getattr(node, "test", None) if isinstance(node, ast.If | ast.While | ast.IfExp) else None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        test = node.operand
+    if isinstance(node, ast.BoolOp):
+        return call in node.values
+    if isinstance(node, ast.comprehension):
+        return call in node.ifs
+    return test is call
