@@ -668,3 +668,82 @@ def test_argument_classes_that_do_not_exist_as_written_are_not_built(package: Pa
     )
     code = analyze(src, "pkg")["pkg.connect"].example.code
     assert 'connect(host="example.org", opts=..., registry=..., settings=Settings(total=1))' in code
+
+
+# -- docstring examples: the module's own names get their import, other names fail ----------
+
+
+def test_doctest_using_the_module_prefix_gets_its_import(package: Package) -> None:
+    code = '''
+    def decimal(value: int) -> str:
+        """Format a number.
+
+        Examples:
+            >>> units.decimal(30000)
+            '30 kB'
+        """
+        return f"{value // 1000} kB"
+    '''
+    src = package({"pkg/units.py": code, "pkg/__init__.py": ""})
+    example = analyze(src, "pkg")["pkg.units.decimal"].example
+    assert example.code == ">>> from pkg import units\n>>> units.decimal(30000)\n'30 kB'\n"
+    assert (example.verified, example.problems) == (True, ())
+
+
+def test_doctest_using_a_bare_name_of_its_module_gets_the_public_import(
+    package: Package,
+) -> None:
+    code = '''
+    def decimal(value: int) -> str:
+        """Format a number.
+
+        Examples:
+            >>> decimal(30000)
+            '30 kB'
+        """
+        return f"{value // 1000} kB"
+    '''
+    src = package({"pkg/_units.py": code, "pkg/__init__.py": "from pkg._units import decimal\n"})
+    example = analyze(src, "pkg")["pkg.decimal"].example
+    assert example.code == ">>> from pkg import decimal\n>>> decimal(30000)\n'30 kB'\n"
+    assert example.verified
+
+
+def test_docstring_example_with_an_undefined_name_fails_naming_it(package: Package) -> None:
+    code = '''
+    def double(value: int) -> int:
+        """Double a value.
+
+        Examples:
+            >>> double(helper(2))
+            8
+        """
+        return value * 2
+    '''
+    src = package({"pkg/__init__.py": code})
+    example = analyze(src, "pkg")["pkg.double"].example
+    assert example.verified is False
+    assert example.problems == ("`helper` is used but never defined or imported",)
+    assert example.code.startswith(">>> from pkg import double\n")
+    [problem] = generate(src, "pkg").problems
+    assert "`helper` is used but never defined or imported" in problem.message
+
+
+def test_doctest_conventional_alias_of_the_documented_package_is_imported(
+    package: Package,
+) -> None:
+    """networkx's doctests use `nx` from a conftest the page does not show."""
+    code = '''
+    def path_graph(n: int) -> list[int]:
+        """A path.
+
+        Examples:
+            >>> nx.path_graph(2)
+            [0, 1]
+        """
+        return list(range(n))
+    '''
+    src = package({"networkx/__init__.py": code})
+    example = analyze(src, "networkx")["networkx.path_graph"].example
+    assert example.code.startswith(">>> import networkx as nx\n>>> nx.path_graph(2)")
+    assert example.verified

@@ -248,3 +248,31 @@ def test_docstring_examples_may_use_names_their_doctest_setup_provides(lookup: L
     """networkx's doctests use `nx` from its conftest: not an error in a docstring."""
     code = ">>> G = nx.path_graph(4)\n"
     assert check_example(code[4:], frozenset({"pkg"}), lookup, self_contained=False) == ()
+
+
+def test_members_inherited_from_a_generic_base_are_found_and_bound(package: Package) -> None:
+    """`Prompt.ask` comes from `PromptBase[str]`: found, and its signature checked."""
+    code = """
+    from typing import Generic, TypeVar
+
+    T = TypeVar("T")
+
+
+    class PromptBase(Generic[T]):
+        @classmethod
+        def ask(cls, prompt: str = "") -> str:
+            return prompt
+
+
+    class Prompt(PromptBase[str]):
+        pass
+    """
+    src = package({"pkg/__init__.py": textwrap.dedent(code)})
+    lookup = lookup_for(load(src, "pkg").roots[0].modules_collection)
+    assert check('from pkg import Prompt\n\nPrompt.ask("Name?")\n', lookup) == ()
+    assert check('from pkg import Prompt\n\nPrompt.ask(text="Name?")\n', lookup) == (
+        "`Prompt.ask(...)` has no parameter `text`",
+    )
+    assert check("from pkg import Prompt\n\nPrompt.tell()\n", lookup) == (
+        "`Prompt.tell`: `pkg.Prompt` has no attribute `tell`",
+    )

@@ -28,6 +28,7 @@ from mkdocs_howto.analyze.description import (
     structure_of_class,
     structure_of_function,
 )
+from mkdocs_howto.analyze.docexamples import complete, module_of
 from mkdocs_howto.analyze.example import ExampleBuilder, doctest_source
 from mkdocs_howto.analyze.links import link_steps, local_imports
 from mkdocs_howto.analyze.members import attribute_rows, documented_params
@@ -38,7 +39,7 @@ from mkdocs_howto.analyze.steps import StepNarrator
 from mkdocs_howto.analyze.symbols import Lookup
 from mkdocs_howto.analyze.targets import callable_of, class_target, hints_for
 from mkdocs_howto.analyze.usage import Snippet, UsageIndex, best_snippets
-from mkdocs_howto.analyze.verify import check_example, run_example
+from mkdocs_howto.analyze.verify import check_example, installed, run_example
 from mkdocs_howto.docstrings import rest_to_markdown, rest_to_plain
 from mkdocs_howto.errors import display_path
 from mkdocs_howto.facts import (
@@ -267,7 +268,7 @@ class Analyzer:
     def _class_example(
         self, item: PublicObject, cls: griffe.Class, methods: dict[str, griffe.Function]
     ) -> Generated:
-        target = class_target(cls, item.name, methods)
+        target = class_target(cls, item.name, methods, self.lookup)
         hints = hints_for([cls, *methods.values()], self.lookup)
         builder = ExampleBuilder(self._import_path(item), hints)
         return Generated(builder.for_class(target), tuple(builder.placeholders))
@@ -282,7 +283,7 @@ class Analyzer:
         """The first example found in the sources `examples_from` allows, checked."""
         sources = self.options.examples_from
         if "docstring" in sources and docstring_examples:
-            shown = self._docstring_example(docstring_examples[0])
+            shown = self._docstring_example(docstring_examples[0], path)
             if not shown.problems or _parses(shown.code, shown.language):
                 return shown
             # a docstring example that is not Python helps no reader: the next source's is
@@ -301,10 +302,25 @@ class Analyzer:
             return self._checked(example, self._check(code))
         return Example("", "none", False, checked=False)
 
-    def _docstring_example(self, text: str) -> Example:
+    def _docstring_example(self, text: str, path: str) -> Example:
         doctest = doctest_source(text)
         code = text.strip() + "\n"
+        module = module_of(path, self.lookup)
+        undefined: tuple[str, ...] = ()
+        if module is not None and self.options.verify_examples != "off":
+            # the module's own names used the doctest way get their import, shown
+            done = complete(
+                doctest or code,
+                code,
+                doctest=doctest is not None,
+                module=module,
+                lookup=self.lookup,
+                installed=installed,
+            )
+            code, undefined = done.code, done.undefined
+            doctest = doctest_source(code) if doctest is not None else None
         problems = self._check(doctest or code, top_level_await=doctest is None, docstring=True)
+        problems += tuple(f"`{name}` is used but never defined or imported" for name in undefined)
         if not problems and self.options.verify_examples == "run":
             paths, timeout = self.options.run_paths, self.options.run_timeout
             problems = run_example(code, doctest=doctest is not None, paths=paths, timeout=timeout)

@@ -208,6 +208,19 @@ class ClassTarget:
     builtin exceptions outside the packages), else the example only catches it."""
     init_values: tuple[tuple[str, str], ...] = ()
     """Constructor parameter name -> a value a reader would pass (`values.py`)."""
+    factory: Factory | None = None
+    """A function of the package returning this class: where readers get one from."""
+
+
+@dataclass(frozen=True)
+class Factory:
+    """A function or classmethod of the packages whose result is an instance of the class."""
+
+    function: Callable_
+    import_line: str
+    """`from pkg import get`; empty for a classmethod of the documented class itself."""
+    written: str
+    """How the example calls it: `get`, `Color.parse`."""
 
 
 class ExampleBuilder:
@@ -275,6 +288,16 @@ class ExampleBuilder:
         """No honest constructor call: start from one the reader's code already has."""
         if not target.opaque or target.is_exception:
             return None
+        method = target.method
+        if method is not None and method.binding in ("class", "static"):
+            # called on the class itself: no instance is needed, none is invented
+            args = self._args(method.params, target.defaults, method.values)
+            call = f"{self.name}.{method.name}({args})"
+            return self._assemble(self._use(call, method, "result"))
+        if target.factory is not None:
+            return self._assemble(
+                [f"{var} = {self._factory_call(target.factory)}", *self._on_instance(var, target)]
+            )
         self.placeholders.append(var)
         article = "an" if self.name[:1].lower() in "aeiou" else "a"
         typed = f"{var}: {self.name} = ...  # {article} {self.name} your code already has"
@@ -304,13 +327,12 @@ class ExampleBuilder:
         if target.implement:
             owner = f"My{self.name}"
             subclass = self._class_stub(owner, self.name, target.implement)
-        args = self._args(target.init_params or (), target.defaults, target.init_values)
-        instance = f"{owner}({args})"
         method = target.method
         if method is not None and method.binding != "instance":
             args = self._args(method.params, target.defaults, method.values)
             call = f"{owner}.{method.name}({args})"
             return self._assemble(self._use(call, method, "result"), prelude=subclass)
+        instance = self._instance(owner, target)
         inner = self._on_instance(var, target)
         if target.context is not None:
             self.needs_async |= target.context == "async with"
@@ -416,6 +438,32 @@ class ExampleBuilder:
         if _returns_value(function):
             return [f"{var} = {call}", f"print({var})"]
         return [call]
+
+    def _instance(self, owner: str, target: ClassTarget) -> str:
+        """Where readers get one: a function of the package returning it (`get(url)`), else
+        the constructor, else a classmethod returning it when the constructor needs values
+        no source gives."""
+        factory = None if target.implement else target.factory
+        if factory is not None and factory.import_line:
+            if owner == self.name:  # the class itself is not named: its import goes
+                self.imports.discard(f"from {self.module} import {self.name}")
+            return self._factory_call(factory)
+        placeholders, imports = list(self.placeholders), set(self.imports)
+        args = self._args(target.init_params or (), target.defaults, target.init_values)
+        if factory is not None and len(self.placeholders) > len(placeholders):
+            self.placeholders, self.imports = placeholders, imports
+            return self._factory_call(factory)
+        return f"{owner}({args})"
+
+    def _factory_call(self, factory: Factory) -> str:
+        if factory.import_line:
+            self.imports.add(factory.import_line)
+        function = factory.function
+        call = f"{factory.written}({self._args(function.params, {}, function.values)})"
+        if function.shape.is_async:
+            self.needs_async = True
+            return f"await {call}"
+        return call
 
     def _args(
         self,

@@ -82,7 +82,10 @@ def lookup_for(
         try:
             obj = collection.get_member(path)
         except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
-            return None
+            found = _inherited(collection, path)
+            if found is None:
+                return None
+            obj = found
         symbol = symbol_of(obj, known)
         lazy = obj.parent is not None and "__getattr__" in obj.parent.members  # PEP 562
         if obj.is_alias and not lazy and not _importable(obj):
@@ -90,6 +93,27 @@ def lookup_for(
         return symbol
 
     return lookup
+
+
+def _inherited(
+    collection: griffe.ModulesCollection, path: str
+) -> griffe.Object | griffe.Alias | None:
+    """A member a class inherits (`Prompt.ask` from `PromptBase[str]`, `DiGraph.nodes` from
+    `Graph`): Griffe's `get_member` sees only the class's own members."""
+    owner_path, _, name = path.rpartition(".")
+    if not owner_path:
+        return None
+    try:
+        owner = collection.get_member(owner_path)
+        owner = owner.final_target if isinstance(owner, griffe.Alias) else owner
+    except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return None
+    if not isinstance(owner, griffe.Class):
+        return None
+    try:
+        return owner.all_members.get(name)
+    except (griffe.AliasResolutionError, griffe.CyclicAliasError, ValueError, KeyError):
+        return None
 
 
 def symbol_of(obj: griffe.Object | griffe.Alias, import_paths: Mapping[str, str]) -> Symbol:

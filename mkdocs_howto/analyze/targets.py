@@ -26,12 +26,19 @@ from mkdocs_howto.analyze.classes import (
     typed_by_stub,
     unknown_constructor,
 )
-from mkdocs_howto.analyze.code import FunctionShape, function_shape, parse_object
+from mkdocs_howto.analyze.code import (
+    FunctionShape,
+    function_shape,
+    load_memo,
+    own_nodes,
+    parse_object,
+)
 from mkdocs_howto.analyze.decorators import decorator_role, replacing_decorator
 from mkdocs_howto.analyze.example import (
     Binding,
     Callable_,
     ClassTarget,
+    Factory,
     Hint,
     literal,
 )
@@ -133,8 +140,20 @@ def _central_method(
     return max(public, key=lambda m: calls[m.name])  # first of equals: source order
 
 
-def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Function]) -> ClassTarget:
+def class_target(
+    cls: griffe.Class,
+    name: str,
+    methods: dict[str, griffe.Function],
+    lookup: Lookup | None = None,
+) -> ClassTarget:
     """The class built with its constructor, and its central public method called."""
+    factory = class_factory(cls, lookup) if lookup is not None else None
+    init_params = constructor_params(cls)
+    opaque = init_params is None and (typed_by_stub(cls) or unknown_constructor(cls))
+    if factory is not None and not factory.import_line and opaque and len(methods) > 1:
+        # no constructor to call: the classmethod that builds one is how the instance is
+        # obtained, the example then shows what it does
+        methods = {n: m for n, m in methods.items() if n != factory.function.name}
     method = _central_method(cls, methods)
     members = cls.all_members
     context = (
@@ -150,7 +169,6 @@ def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Functio
         *(() if protocol else (_standard_method(name) for name in standard_abstract(cls))),
     ]
     home = cls.parent
-    init_params = constructor_params(cls)
     return ClassTarget(
         init_params,
         context,  # type: ignore[arg-type]
@@ -162,11 +180,12 @@ def class_target(cls: griffe.Class, name: str, methods: dict[str, griffe.Functio
         implement=tuple(implement),
         protocol=protocol,
         type_only=isinstance(home, griffe.Module) and type_checking_only(home, cls),
-        opaque=init_params is None and (typed_by_stub(cls) or unknown_constructor(cls)),
+        opaque=opaque,
         raised_with_a_message=raised_with_a_message(cls),
         empty_enum=_empty_enum_value(cls),
         guard=definition_guard(home, cls) if isinstance(home, griffe.Module) else None,
         init_values=_init_values(cls, init_params),
+        factory=factory,
     )
 
 
@@ -329,3 +348,95 @@ def _annotations(objects: Iterable[griffe.Object | griffe.Alias]) -> Iterator[gr
                     yield member.annotation
                 elif isinstance(member, griffe.Function) and member.name == "__init__":
                     yield from _annotations([member])
+
+
+def class_factory(cls: griffe.Class, lookup: Lookup) -> Factory | None:
+    """Where readers get an instance: a public function of the packages annotated to return
+    the class (`def get(url) -> Response`) or returning `Cls(...)` in the class's module;
+    else a public classmethod of the class returning it (`-> Self`, `-> "Cls"`,
+    `return cls(...)`). Functions first: that is how users obtain such objects."""
+    functions: list[griffe.Function] = []
+    methods: list[griffe.Function] = []
+    for func in _factory_index(cls).get(cls.path, ()):
+        if func.parent is cls:
+            methods.append(func)
+        elif isinstance(func.parent, griffe.Module):  # another class's method needs its owner
+            functions.append(func)
+    home = cls.parent
+    if isinstance(home, griffe.Module):
+        functions += [f for f in _public_functions(home) if _returns_built(f, cls.name)]
+    methods += [
+        m
+        for m in _public_functions(cls)
+        if {"classmethod", "staticmethod"} & m.labels and _returns_built(m, "cls", cls.name)
+    ]
+    for func in functions:
+        symbol = lookup(func.path)
+        if symbol is not None and symbol.runtime and symbol.import_path:
+            module, name = symbol.import_path.rsplit(".", 1)
+            return Factory(callable_of(func), f"from {module} import {name}", name)
+    for func in methods:
+        if "classmethod" in func.labels or "staticmethod" in func.labels:
+            return Factory(callable_of(func), "", f"{cls.name}.{func.name}")
+    return None
+
+
+def _public_functions(owner: griffe.Object) -> Iterator[griffe.Function]:
+    for name, member in owner.members.items():
+        if not name.startswith("_") and isinstance(member, griffe.Function) and member.runtime:
+            yield member
+
+
+def _factory_index(obj: griffe.Object) -> dict[str, list[griffe.Function]]:
+    """Class path -> public functions and classmethods annotated to return it, over every
+    module of the packages (built once per load)."""
+    memo = load_memo(obj)
+    key = ("factories", obj.package.path)
+    if key not in memo:
+        index: dict[str, list[griffe.Function]] = {}
+        stack: list[griffe.Object] = [obj.package]
+        while stack:
+            owner = stack.pop()
+            for name, member in owner.members.items():
+                if isinstance(member, griffe.Alias):
+                    continue
+                if isinstance(member, griffe.Module):  # private modules hold public API too
+                    if name not in ("__main__", "tests", "conftest"):  # not imported by users
+                        stack.append(member)
+                elif name.startswith("_"):
+                    continue
+                elif isinstance(member, griffe.Class):
+                    stack.append(member)
+                elif isinstance(member, griffe.Function):
+                    returned = _returned_class(member)
+                    if returned is not None:
+                        index.setdefault(returned, []).append(member)
+        memo[key] = index
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _returned_class(func: griffe.Function) -> str | None:
+    """The canonical path of the class a function is annotated to return (`-> Response`,
+    a classmethod's `-> Self`)."""
+    returns = func.returns
+    if isinstance(returns, griffe.ExprName):
+        if returns.name == "Self" and isinstance(func.parent, griffe.Class):
+            return func.parent.path
+        return returns.canonical_path
+    if isinstance(returns, str) and isinstance(func.parent, griffe.Class):
+        return func.parent.path if returns.strip("\"'") == func.parent.name else None
+    return None
+
+
+def _returns_built(func: griffe.Function, *names: str) -> bool:
+    """Whether the function's own code ends in `return Cls(...)` (or `cls(...)`)."""
+    parsed = parse_object(func)
+    if parsed is None:
+        return False
+    return any(
+        isinstance(node, ast.Return)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Name)
+        and node.value.func.id in names
+        for node in own_nodes(parsed.node)
+    )

@@ -253,7 +253,7 @@ class _Checker(ast.NodeVisitor):
             if not symbol.runtime and not self.type_checking:
                 return [f"imports `{path}`, which exists only under `if TYPE_CHECKING:`"]
             return []
-        if top in sys.stdlib_module_names or _installed(top):
+        if top in sys.stdlib_module_names or installed(top):
             return []
         return [f"imports `{module}`, which is neither documented here nor installed"]
 
@@ -430,7 +430,8 @@ def _failure(output: str, doctest: bool) -> str:
     return error or next((line for line in reversed(lines) if line), "it exits with an error")
 
 
-def _installed(top: str) -> bool:
+def installed(top: str) -> bool:
+    """Whether a top-level module can be imported here (found, not imported)."""
     try:
         return importlib.util.find_spec(top) is not None
     except (ImportError, ValueError):
