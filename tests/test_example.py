@@ -747,3 +747,20 @@ def test_doctest_conventional_alias_of_the_documented_package_is_imported(
     example = analyze(src, "networkx")["networkx.path_graph"].example
     assert example.code.startswith(">>> import networkx as nx\n>>> nx.path_graph(2)")
     assert example.verified
+
+
+def test_undocumented_provider_class_description_names_service_model_and_streaming(
+    package: Package,
+) -> None:
+    """The seed's provider: its Description says what it talks to and that it streams."""
+    case = yaml.safe_load((GOLDEN / "provider_classmethod_async_generator_seed.yaml").read_text())
+    howto = examples(package, {"pkg/__init__.py": case["code"]})["pkg.Qwen"]
+    text = " ".join(
+        "".join(segment.value for segment in fact) for fact in howto.description.structure
+    )
+    assert 'It sends its requests to "https://qwen-qwen2-5-1m-demo.hf.space" (url).' in text
+    assert 'Its default model is "qwen-2.5-1m" (default_model).' in text
+    assert (
+        "create_async_generator is a class-method async generator: it sends a POST request, "
+        "then a GET request and yields the results as they arrive (streaming)."
+    ) in text

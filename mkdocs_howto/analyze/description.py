@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import griffe
 
 from mkdocs_howto.analyze.code import FunctionShape
+from mkdocs_howto.analyze.purpose import purpose_facts
 from mkdocs_howto.analyze.sentences import code_list, join, sentence
 from mkdocs_howto.docstrings import field_literals, rest_to_plain
 from mkdocs_howto.facts import Description, DocItem, Param, Sentence, Text
@@ -462,7 +463,7 @@ def structure_of_function(
 
 
 def structure_of_class(cls: griffe.Class, methods: list[str]) -> tuple[Sentence, ...]:
-    facts = [sentence("{n} is a class.", n=cls.name)]
+    facts = [sentence("{n} is a class.", n=cls.name), *purpose_facts(cls)]
     bases = [str(base) for base in cls.bases]
     if bases:
         facts.append(join(sentence("It inherits from "), code_list(bases), (Text("."),)))

@@ -303,10 +303,15 @@ def _defaults(cls: griffe.Class, name: str) -> dict[str, str]:
 _TYPE_EXPRESSION = re.compile(r"^[\w.\[\], |'\"]+$")
 
 
-def hints_for(objects: Iterable[griffe.Object | griffe.Alias], lookup: Lookup) -> dict[str, Hint]:
+def hints_for(
+    objects: Iterable[griffe.Object | griffe.Alias], lookup: Lookup, depth: int = 2
+) -> dict[str, Hint]:
     """Values for annotations naming an enum of the documented packages (`Color.RED`), and
-    the types their type aliases stand for."""
-    hints = {}
+    the types their type aliases stand for; classes of the packages are built from their
+    constructors, whose own annotations get hints too (`depth` levels: a click `Context`
+    needs a `Command`)."""
+    hints: dict[str, Hint] = {}
+    nested: list[griffe.Object | griffe.Alias] = []
     for expr in _annotations(objects):
         for part in expr.iterate(flat=True):
             if not isinstance(part, griffe.ExprName) or part.name in hints:
@@ -326,12 +331,30 @@ def hints_for(objects: Iterable[griffe.Object | griffe.Alias], lookup: Lookup) -
                     hints[part.name] = Hint(
                         cls, f"from {module} import {cls}", params=symbol.params
                     )
+                    found = _griffe_object(expr, part.canonical_path)
+                    if found is not None:
+                        nested.append(found)
                 continue
             if symbol.enum_member is None:
                 continue
             module, cls = symbol.import_path.rsplit(".", 1)
             hints[part.name] = Hint(f"{cls}.{symbol.enum_member}", f"from {module} import {cls}")
+    if depth > 0 and nested:
+        for name, hint in hints_for(nested, lookup, depth - 1).items():
+            hints.setdefault(name, hint)  # the documented object's own names come first
     return hints
+
+
+def _griffe_object(expr: griffe.Expr, path: str) -> griffe.Object | griffe.Alias | None:
+    """The loaded object an annotation names, through the scope it was written in."""
+    scope = getattr(expr, "parent", None)
+    if not isinstance(scope, griffe.Object):
+        return None
+    try:
+        found = scope.modules_collection.get_member(path)
+    except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return None
+    return found if isinstance(found, griffe.Object | griffe.Alias) else None
 
 
 def _annotations(objects: Iterable[griffe.Object | griffe.Alias]) -> Iterator[griffe.Expr]:
