@@ -440,20 +440,25 @@ class ExampleBuilder:
         return [call]
 
     def _instance(self, owner: str, target: ClassTarget) -> str:
-        """Where readers get one: a function of the package returning it (`get(url)`), else
-        the constructor, else a classmethod returning it when the constructor needs values
-        no source gives."""
+        """Where readers get one: a function of the package returning it (`get(url)`) when
+        every argument it needs has a value read from the package, else the constructor,
+        else the factory when the constructor needs values no source gives."""
         factory = None if target.implement else target.factory
-        if factory is not None and factory.import_line:
-            if owner == self.name:  # the class itself is not named: its import goes
-                self.imports.discard(f"from {self.module} import {self.name}")
-            return self._factory_call(factory)
+        if factory is not None and factory.import_line and _fed(factory.function):
+            return self._module_factory(owner, factory)
         placeholders, imports = list(self.placeholders), set(self.imports)
         args = self._args(target.init_params or (), target.defaults, target.init_values)
         if factory is not None and len(self.placeholders) > len(placeholders):
             self.placeholders, self.imports = placeholders, imports
+            if factory.import_line:
+                return self._module_factory(owner, factory)
             return self._factory_call(factory)
         return f"{owner}({args})"
+
+    def _module_factory(self, owner: str, factory: Factory) -> str:
+        if owner == self.name:  # the class itself is not named: its import goes
+            self.imports.discard(f"from {self.module} import {self.name}")
+        return self._factory_call(factory)
 
     def _factory_call(self, factory: Factory) -> str:
         if factory.import_line:
@@ -735,6 +740,17 @@ def _top_level_split(annotation: str, separator: str) -> list[str]:
             current += char
     parts.append(current.strip())
     return [part for part in parts if part]
+
+
+def _fed(function: Callable_) -> bool:
+    """Whether every required argument of `function` has a value read from the package (or
+    a URL-like name): a factory called with made-up input (`parse(line="example")`) fails."""
+    known = dict(function.values)
+    return all(
+        param.name in known or param.name in _NAMED_STRINGS
+        for param in function.params
+        if param.kind not in _VARIADIC and param.default is None
+    )
 
 
 def _returns_value(function: Callable_) -> bool:
