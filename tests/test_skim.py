@@ -195,3 +195,19 @@ def test_steps_link_to_the_pages_of_what_they_call(big_site: BuiltSite) -> None:
 def test_folded_detail_is_a_collapsible_block(big_site: BuiltSite) -> None:
     html = big_site.html("howto/big/client/Client/index.html")
     assert re.search(r'<details class="note">\s*<summary>Line by line \(L\d+', html)
+
+
+def test_a_long_flat_body_is_grouped_into_runs(package: Package) -> None:
+    """40 calls without a blank line or a comment: at most 12 visible steps, each run named
+    by its actions, every call still reachable with its line."""
+    calls = "".join(f"    graph.add_edge('a{i}', 'b{i}')\n" for i in range(40))
+    code = f"def build(graph) -> None:\n    '''Add the edges.'''\n{calls}"
+    src = package({"app/__init__.py": code})
+    steps = analyze(src, "app")["app.build"].steps
+    assert len(list(visible(steps))) <= 12
+    assert all(step.summary for step in steps)
+    assert "adds an edge" in plain(steps[0].summary).lower() or "add_edge" in plain(
+        steps[0].summary
+    )
+    lines = sorted(step.lineno for step in every(steps) if not step.children)
+    assert lines == list(range(3, 43))

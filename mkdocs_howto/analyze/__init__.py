@@ -408,7 +408,8 @@ def _attribute_steps(
             continue
         why = docs.get(statement.lineno)
         if why:
-            step = replace(step, sentence=join(step.sentence, (Text(f" — {why}"),)))
+            # the author's words, quoted: what the attribute is for
+            step = replace(step, sentence=join(step.sentence, (Text(f" — “{why}”"),)))
         steps.append(step)
     return tuple(steps)
 

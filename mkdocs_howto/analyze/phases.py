@@ -5,7 +5,8 @@ All passes are pure and keep every step (no line of the body becomes unreachable
 1. runs of plain assignments become one "Builds `a`, `b` and `c`" step (details as children);
 2. a long block whose author wrote comment headers is grouped into phases named by those
    comments; a phase ends at the next comment, blank line or the end of its block;
-3. a body still longer than `MAX_TOP_STEPS` is grouped by its blank-line paragraphs;
+3. a body still longer than `MAX_TOP_STEPS` is grouped by its blank-line paragraphs, and any
+   list still longer into runs of consecutive steps, each named by its actions;
 4. a step at the deepest visible level (`VISIBLE_DEPTH`) that has children gets a summary: its
    children's actions in order, in one sentence; the renderer folds the children below it.
 """
@@ -32,7 +33,7 @@ def shape_steps(steps: tuple[Step, ...]) -> tuple[Step, ...]:
     shaped = group_phases(merge_builds(steps))
     if len(shaped) > MAX_TOP_STEPS:
         shaped = group_paragraphs(shaped)
-    return summarize_folded(shaped, depth=1)
+    return summarize_folded(group_runs(shaped), depth=1)
 
 
 def merge_builds(steps: tuple[Step, ...]) -> tuple[Step, ...]:
@@ -134,6 +135,33 @@ def _capitalized(text: Sentence) -> Sentence:
     if text and isinstance(text[0], Text) and text[0].value:
         return (Text(text[0].value[0].upper() + text[0].value[1:]), *text[1:])
     return text
+
+
+def group_runs(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """At every level, a list still longer than `MAX_TOP_STEPS` (a long body without blank
+    lines or comments, 250 `G.add_edge(…)` calls) becomes at most that many runs of
+    consecutive steps, each named by its actions with the steps folded beneath."""
+    steps = tuple(
+        step if step.summary else replace(step, children=group_runs(step.children))
+        for step in steps
+    )
+    if len(steps) <= MAX_TOP_STEPS:
+        return steps
+    size = -(-len(steps) // MAX_TOP_STEPS)  # ceiling division
+    runs = [steps[start : start + size] for start in range(0, len(steps), size)]
+    return tuple(
+        run[0]
+        if len(run) == 1
+        else Step(
+            (),
+            run[0].lineno,
+            run[-1].endlineno,
+            run,
+            summary=_capitalized(summary_of(run)),
+            gap_before=run[0].gap_before,
+        )
+        for run in runs
+    )
 
 
 def summarize_folded(steps: tuple[Step, ...], depth: int) -> tuple[Step, ...]:
