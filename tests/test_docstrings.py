@@ -332,6 +332,8 @@ def test_attributes_documented_where_authors_document_them(site: BuiltSite) -> N
     assert cells["reason"][2:] == ["'OK'", "The reason phrase sent with the status."]
     assert cells["names"][2:] == ["computed: list(_ALIASES.keys())", "Names of the known statuses."]
     assert cells["encoding"][-1] == "Text encoding of the body; see text()."
+    encoding = rows(table)["encoding"][-1]
+    assert links(encoding)["text()"] == "./#text"  # a role in an attribute's cell: this page
     progress = section(article(site, "google_pkg/Progress"), "Attributes")
     cells = {name: [text_of(cell) for cell in row] for name, row in rows(progress).items()}
     assert cells["columns"] == ["columns", "list[str]", "[]", "Columns shown per task."]
@@ -405,6 +407,9 @@ def test_prose_after_the_last_sphinx_field_is_the_description(site: BuiltSite) -
     returns = rows(section(body, "Returns"))
     assert [text_of(cells[-1]) for cells in returns.values()] == ["how many were closed."]
     assert "admonition" not in section(body, "Returns")
+    raised = rows(section(body, "Raises"))["ValueError"][-1]
+    assert text_of(raised) == "when a session's Session.timeout is negative."
+    assert resolves(site, "rest_pkg/session/close_all", links(raised)["Session.timeout"])
 
 
 def test_rest_links_stay_safe_once_escaped() -> None:
