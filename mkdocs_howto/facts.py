@@ -200,6 +200,21 @@ class HowTo:
     members: tuple[Member, ...] = ()
     attributes: tuple[Attribute, ...] = ()
     bases: tuple[str, ...] = ()
+    failures: tuple[Failure, ...] = ()
+    """What can go wrong: the exceptions a caller must expect (`analyze/failures.py`)."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An exception a caller must expect, with its condition and line."""
+
+    exception: str
+    line: int
+    how: Literal["raised", "re-raised", "through"]
+    condition: str = ""
+    """The test guarding the `raise` (`resp.status != 200`); empty when it always raises."""
+    call: str = ""
+    """For `through`: the package function called whose own code raises it."""
 
 
 @dataclass(frozen=True)

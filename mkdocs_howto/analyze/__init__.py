@@ -30,6 +30,7 @@ from mkdocs_howto.analyze.description import (
 )
 from mkdocs_howto.analyze.docexamples import complete, module_of
 from mkdocs_howto.analyze.example import ExampleBuilder, doctest_source
+from mkdocs_howto.analyze.failures import failures_of
 from mkdocs_howto.analyze.links import link_steps, local_imports
 from mkdocs_howto.analyze.members import attribute_rows, documented_params
 from mkdocs_howto.analyze.params import params_of
@@ -156,6 +157,7 @@ class Analyzer:
             phases=(),
             example=self._example(func.path, docstring.examples, generated),
             source=self._source(func),
+            failures=failures_of(func),
         )
 
     def _class(self, item: PublicObject, cls: griffe.Class) -> HowTo:
