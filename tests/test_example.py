@@ -764,3 +764,26 @@ def test_undocumented_provider_class_description_names_service_model_and_streami
         "create_async_generator is a class-method async generator: it sends a POST request, "
         "then a GET request and yields the results as they arrive (streaming)."
     ) in text
+
+
+def test_a_doctest_in_the_docstring_prose_is_the_usage_example_shown_once(
+    package: Package,
+) -> None:
+    code = '''
+    def adjacent(predicate, iterable):
+        """Return an iterable over (bool, item) tuples.
+
+        The bool says whether the item satisfies the predicate or is next to one that does:
+
+            >>> list(adjacent(lambda x: x == 3, range(5)))
+            [(False, 0), (False, 1), (True, 2), (True, 3), (True, 4)]
+
+        Works with any iterable.
+        """
+        return iterable
+    '''
+    howto = examples(package, {"pkg/__init__.py": code})["pkg.adjacent"]
+    assert howto.example.origin == "docstring"
+    assert howto.example.code.startswith(">>> from pkg import adjacent\n>>> list(adjacent(")
+    assert ">>>" not in howto.description.body
+    assert "Works with any iterable." in howto.description.body

@@ -261,6 +261,11 @@ def markdown_params(text: str) -> tuple[str, dict[str, str]]:
 
 def _read_text(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
     raw, listed = markdown_params(str(section.value).strip())
+    if not parsed.examples:
+        # the author's doctest in the prose is the Usage Example: shown there, not twice
+        raw, doctests = split_doctests(raw)
+        parsed.examples.extend(doctests[:1])
+        raw = "\n\n".join([raw, *doctests[1:]]).strip() if doctests[1:] else raw
     for name, description in listed.items():
         parsed.params.setdefault(name, DocParam(parsed.convert(description)))
     text = parsed.convert(raw)
@@ -410,6 +415,31 @@ _SECTION_READERS = {
     Kind.examples: _read_examples,
     Kind.admonition: _read_admonition,
 }
+
+
+def split_doctests(text: str) -> tuple[str, list[str]]:
+    """Prose without its doctest blocks (`>>>` lines, their `...` continuations and output,
+    up to a blank line), and the blocks. A block inside a fenced code block stays."""
+    kept: list[str] = []
+    blocks: list[str] = []
+    current: list[str] | None = None
+    fenced = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fenced = not fenced
+        if current is None and not fenced and stripped.startswith(">>>"):
+            current = []
+        if current is not None:
+            if stripped:
+                current.append(stripped)
+                continue
+            blocks.append("\n".join(current))
+            current = None
+        kept.append(line)
+    if current:
+        blocks.append("\n".join(current))
+    return "\n".join(kept).strip(), blocks
 
 
 def fenced_blocks(text: str) -> list[str]:
