@@ -162,7 +162,7 @@ def test_one_inventory_lists_both_plugins_objects(site: BuiltSite) -> None:
     assert ours == {
         ("howpkg", "py", "module"): "howto/howpkg/",
         ("howpkg.Client", "py", "class"): "howto/howpkg/Client/",
-        ("howpkg.Client.__init__", "py", "method"): "howto/howpkg/Client/#__init__",
+        ("howpkg.Client.__init__", "py", "method"): "howto/howpkg/Client/#init-special",
         ("howpkg.Client.send", "py", "method"): "howto/howpkg/Client/#send",
         ("howpkg.connect", "py", "function"): "howto/howpkg/connect/",
     }

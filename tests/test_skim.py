@@ -124,6 +124,9 @@ class Base:
 class Client(Base):
     """A client with many methods."""
 
+    def __init__(self) -> None:
+        self.count = 0
+
     def shadowed(self, request: str) -> str:
         """A parameter named like a documented function is no link."""
         return request.upper()
@@ -163,7 +166,14 @@ class Client(Base):
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     root = tmp_path_factory.mktemp("big")
     write_package(root / "src", BIG)
-    return build_site(root, {"packages": ["big"]})
+    # MkDocs checks every link to an anchor of a page (`__init__`'s section among them)
+    return build_site(root, {"packages": ["big"]}, extra_config={"validation": {"anchors": "warn"}})
+
+
+def test_special_methods_get_ids_links_can_reach(big_site: BuiltSite) -> None:
+    """`{ #__init__ }` would be read as bold before MkDocs collects the page's ids."""
+    html = big_site.html("howto/big/client/Client/index.html")
+    assert 'id="init-special"' in html and 'href="#init-special"' in html
 
 
 def test_method_sections_are_headed_by_their_names(big_site: BuiltSite) -> None:

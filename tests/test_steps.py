@@ -259,7 +259,7 @@ def test_method_steps_keep_the_file_line_numbers(package: Package) -> None:
         "class-attributes": [
             FlatStep(0, line("size = 3"), line("size = 3"), None, "Sets `size` to `3`")
         ],
-        "__init__": [
+        "init-special": [
             FlatStep(
                 0,
                 line("self.owner = owner"),

@@ -440,6 +440,11 @@ SECTION_IDS = frozenset(
 
 
 def method_anchor(name: str) -> str:
+    """The id of a method's section. `__init__` becomes `init-special`: Markdown reads the
+    underscores of `{ #__init__ }` as bold before the id is set, and MkDocs, which collects a
+    page's ids at that point, would report every link to it (`validation.anchors: warn`)."""
+    if name != name.strip("_"):
+        return f"{name.strip('_')}-special"
     return f"{name}-method" if name in SECTION_IDS else name
 
 
@@ -449,13 +454,8 @@ def method_sections(cls: griffe.Class) -> dict[str, str]:
 
 
 def link_anchors(cls: griffe.Class) -> dict[str, str]:
-    """Method name -> the anchor of its section on the class page, for links to it (ids
-    with an edge underscore are escaped in Markdown: those methods are linked by page)."""
-    return {
-        name: method_anchor(name)
-        for name in _methods(cls)
-        if not (name.startswith("_") or name.endswith("_"))
-    }
+    """Method name -> the anchor of its section on the class page, for links to it."""
+    return method_sections(cls)
 
 
 def _own_member(cls: griffe.Class, name: str, target_of: Callable[[str], str | None]) -> str | None:
