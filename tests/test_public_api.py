@@ -413,6 +413,9 @@ def optional(package: Package) -> BuiltSite:
 def test_a_definition_needing_an_optional_import_says_so(optional: BuiltSite) -> None:
     page = text_of(optional.html("howto/optional/load_browser_cookies/index.html"))
     assert "Defined only when browser_cookie3 can be imported." in page
+    assert '<p class="admonition-title">Availability</p>' in optional.html(
+        "howto/optional/load_browser_cookies/index.html"
+    )
     assert 'if importlib.util.find_spec("browser_cookie3") is not None:' in page
     fallback = text_of(optional.html("howto/optional/no_cookies/index.html"))
     assert "Defined only when browser_cookie3 cannot be imported." in fallback
