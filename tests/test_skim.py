@@ -221,3 +221,16 @@ def test_a_long_flat_body_is_grouped_into_runs(package: Package) -> None:
     )
     lines = sorted(step.lineno for step in every(steps) if not step.children)
     assert lines == list(range(3, 43))
+
+
+def test_a_step_after_a_fold_stays_in_its_own_list(big_site: BuiltSite) -> None:
+    """Without a blank line after a fold, Markdown reads the next outer step as a new list
+    inside the folded item: the page would put a `return` inside a loop."""
+    html = big_site.html("howto/big/client/Client/index.html")
+    assert not re.search(r"</details>\s*<ol>", html)
+
+
+def test_private_members_are_not_linked(big_site: BuiltSite) -> None:
+    html = big_site.html("howto/big/client/Client/index.html")
+    assert "<code>self._private()</code>" in html
+    assert not re.search(r'<a href="[^"]*"><code>self\._private', html)

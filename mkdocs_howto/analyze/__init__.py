@@ -248,12 +248,14 @@ class Analyzer:
 
         def resolve(name: str) -> str | None:
             first, _, rest = name.partition(".")
-            if first in local:
-                return None
+            last = name.rsplit(".", 1)[-1]
+            if first in local or (last.startswith("_") and last not in _SHOWN_SPECIAL):
+                return None  # a local name, or a private member: plain code
             if first in ("self", "cls") and cls is not None:
                 target = _own_member(cls, rest, links.targets.get)
             else:
-                path = imported.get(first) or _resolved(scope, first)
+                # a bare name in a body is the module's (Python never looks in the class)
+                path = imported.get(first) or _resolved(scope.module, first)
                 path = f"{path}.{rest}" if path and rest else path
                 target = links.targets.get(path) if path else None
             return links.link(page, target) if target and target != page else None
