@@ -23,7 +23,6 @@ import logging
 import re
 import statistics
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +31,7 @@ import griffe
 from mkdocs_howto.analyze import AnalyzeOptions, Analyzer, link_anchors
 from mkdocs_howto.analyze.links import callee
 from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS, vague_pattern
+from mkdocs_howto.analyze.phases import every_step, visible_steps
 from mkdocs_howto.facts import Code, HowTo, Link, Sentence, Step, Text
 from mkdocs_howto.generate import SiteOptions, _resolver, plan_pages
 from mkdocs_howto.load import LoadOptions
@@ -54,19 +54,6 @@ class Counts:
     calls: int = 0
     linked: int = 0
     vague: list[str] = field(default_factory=list)
-
-
-def visible(steps: tuple[Step, ...], depth: int = 1) -> Iterator[tuple[Step, int]]:
-    for step in steps:
-        yield step, depth
-        if not step.summary:
-            yield from visible(step.children, depth + 1)
-
-
-def every(steps: tuple[Step, ...]) -> Iterator[Step]:
-    for step in steps:
-        yield step
-        yield from every(step.children)
 
 
 def step_lists(howto: HowTo) -> list[tuple[Step, ...]]:
@@ -143,14 +130,14 @@ def measure(package: str, path: Path) -> Counts:
     for item in api.objects:
         howto = analyzer.analyze(item)
         counts.pages += 1
-        shown = [pair for steps in visible_lists(howto) for pair in visible(steps)]
+        shown = [pair for steps in visible_lists(howto) for pair in visible_steps(steps)]
         if any(depth > 3 for _, depth in shown):
             counts.deep_pages += 1
         counts.top_levels += [len(steps) for steps in visible_lists(howto) if steps]
         if len(shown) > counts.most_visible:
             counts.most_visible, counts.most_visible_page = len(shown), item.public_path
         for steps in step_lists(howto):
-            for step in every(steps):
+            for step in every_step(steps):
                 for text in (step.sentence, step.summary):
                     for segment in text:
                         if isinstance(segment, Code | Link) and calls_documented(

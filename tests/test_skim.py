@@ -9,30 +9,17 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import BuiltSite, Package, analyze, build_site, write_package
 
+from mkdocs_howto.analyze.phases import every_step, visible_steps
 from mkdocs_howto.analyze.sentences import plain
 from mkdocs_howto.facts import Step
 
 GOLDEN = Path(__file__).parent / "golden" / "steps"
-
-
-def visible(steps: tuple[Step, ...], depth: int = 1) -> Iterator[tuple[Step, int]]:
-    for step in steps:
-        yield step, depth
-        if not step.summary:
-            yield from visible(step.children, depth + 1)
-
-
-def every(steps: tuple[Step, ...]) -> Iterator[Step]:
-    for step in steps:
-        yield step
-        yield from every(step.children)
 
 
 @pytest.fixture
@@ -48,7 +35,7 @@ def test_provider_steps_stay_within_three_visible_levels(
     provider: tuple[str, tuple[Step, ...]],
 ) -> None:
     _, steps = provider
-    shown = list(visible(steps))
+    shown = list(visible_steps(steps))
     assert max(depth for _, depth in shown) <= 3
     assert len(steps) <= 12
     assert any(step.summary for step, _ in shown), "the deep loop is summarized and folded"
@@ -62,7 +49,7 @@ def test_provider_visible_text_names_every_action_in_order(
     _, steps = provider
     text = " ".join(
         f"{step.title or ''} {plain(step.sentence)} {plain(step.summary)}"
-        for step, _ in visible(steps)
+        for step, _ in visible_steps(steps)
     )
     actions = [
         "Build the request",
@@ -97,7 +84,9 @@ def test_folded_detail_holds_every_line(provider: tuple[str, tuple[Step, ...]]) 
         for node in ast.walk(method)
         if isinstance(node, ast.stmt) and node is not method and node is not method.body[0]
     }
-    covered = {line for step in every(steps) for line in range(step.lineno, step.endlineno + 1)}
+    covered = {
+        line for step in every_step(steps) for line in range(step.lineno, step.endlineno + 1)
+    }
     assert statements - covered == set()
 
 
@@ -214,12 +203,12 @@ def test_a_long_flat_body_is_grouped_into_runs(package: Package) -> None:
     code = f"def build(graph) -> None:\n    '''Add the edges.'''\n{calls}"
     src = package({"app/__init__.py": code})
     steps = analyze(src, "app")["app.build"].steps
-    assert len(list(visible(steps))) <= 12
+    assert len(list(visible_steps(steps))) <= 12
     assert all(step.summary for step in steps)
     assert "adds an edge" in plain(steps[0].summary).lower() or "add_edge" in plain(
         steps[0].summary
     )
-    lines = sorted(step.lineno for step in every(steps) if not step.children)
+    lines = sorted(step.lineno for step in every_step(steps) if not step.children)
     assert lines == list(range(3, 43))
 
 

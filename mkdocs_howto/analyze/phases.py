@@ -13,6 +13,7 @@ All passes are pure and keep every step (no line of the body becomes unreachable
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 from mkdocs_howto.analyze.sentences import code_list, join, sentence
@@ -200,12 +201,7 @@ def summary_of(steps: tuple[Step, ...]) -> Sentence:
 
 def _walk(steps: tuple[Step, ...]) -> list[Step]:
     """Every step in reading order, without the pure containers (`try:` openings)."""
-    found: list[Step] = []
-    for step in steps:
-        if not _is_container(step):
-            found.append(step)
-        found.extend(_walk(step.children))
-    return found
+    return [step for step in every_step(steps) if not _is_container(step)]
 
 
 def _is_container(step: Step) -> bool:
@@ -245,9 +241,25 @@ def _action(step: Step) -> Sentence:
     return text
 
 
+def every_step(steps: tuple[Step, ...]) -> Iterator[Step]:
+    """Every step and its children, in reading order."""
+    for step in steps:
+        yield step
+        yield from every_step(step.children)
+
+
+def visible_steps(steps: tuple[Step, ...], depth: int = 1) -> Iterator[tuple[Step, int]]:
+    """The steps a reader sees without unfolding anything (a summarized step's children are
+    folded), each with its depth from 1."""
+    for step in steps:
+        yield step, depth
+        if not step.summary:
+            yield from visible_steps(step.children, depth + 1)
+
+
 def visible_count(steps: tuple[Step, ...]) -> int:
     """Steps a reader sees without unfolding anything."""
-    return sum(1 + (0 if step.summary else visible_count(step.children)) for step in steps)
+    return sum(1 for _ in visible_steps(steps))
 
 
 def fold_long_phases(phases: list[Phase]) -> list[Phase]:
