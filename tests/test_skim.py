@@ -15,8 +15,8 @@ import pytest
 import yaml
 from conftest import BuiltSite, Package, analyze, build_site, write_package
 
-from mkdocs_howto.analyze.phases import every_step, visible_steps
-from mkdocs_howto.analyze.sentences import plain
+from mkdocs_howto.analyze.phases import every_step, group_phases, visible_steps
+from mkdocs_howto.analyze.sentences import plain, sentence
 from mkdocs_howto.facts import Step
 
 GOLDEN = Path(__file__).parent / "golden" / "steps"
@@ -223,3 +223,69 @@ def test_private_members_are_not_linked(big_site: BuiltSite) -> None:
     html = big_site.html("howto/big/client/Client/index.html")
     assert "<code>self._private()</code>" in html
     assert not re.search(r'<a href="[^"]*"><code>self\._private', html)
+
+
+def test_a_stale_comment_ends_the_phase_before_it() -> None:
+    """A comment's block ends at the next comment, matched or not: the title check and the
+    phases read the same block, so a phase never swallows the steps a stale comment covers."""
+
+    def step(line: int, title: str | None = None, unmatched: bool = False) -> Step:
+        text = sentence("Calls {f}", f=f"f{line}()")
+        return Step(text, line, line, title=title, title_unmatched=unmatched)
+
+    steps = (
+        step(1, "Prepare the totals"),
+        step(2),
+        step(3, "Send join request", unmatched=True),
+        step(4),
+        step(5, "Report the total"),
+        step(6),
+    )
+    grouped = group_phases(steps)
+    assert [(s.title, s.lineno, s.endlineno) for s in grouped] == [
+        ("Prepare the totals", 1, 2),
+        ("Send join request", 3, 3),
+        (None, 4, 4),
+        ("Report the total", 5, 6),
+    ]
+
+
+def test_a_folded_phase_title_is_set_off_from_its_summary(package: Package) -> None:
+    """A phase at the deepest visible level shows its title, a dash, then what it folds."""
+    code = """
+def tally(groups: list[list[int]]) -> None:
+    for group in groups:
+        for value in group:
+            # Count the value
+            print(abs(value))
+            print(value + 1)
+            # Report the value
+            print(str(value))
+            print(repr(value))
+"""
+    src = package({"pkg/__init__.py": code})
+    html = build_site(src.parent, {"packages": ["pkg"]}).html("howto/pkg/tally/index.html")
+    assert re.search(r"<strong>Count the value</strong> — prints <code>abs\(value\)</code>", html)
+
+
+def test_class_attribute_steps_link_like_method_steps(package: Package) -> None:
+    code = '''
+def parse(text: str) -> int:
+    """Read a number."""
+    return int(text)
+
+
+class Reader:
+    """Reads numbers."""
+
+    default = parse("1")
+
+    def read(self) -> int:
+        """The default number."""
+        return self.default
+'''
+    src = package({"pkg/__init__.py": code})
+    html = build_site(src.parent, {"packages": ["pkg"]}).html("howto/pkg/Reader/index.html")
+    assert re.search(r'<a href="\.\./parse/"><code>parse\(\'1\'\)</code></a>', html), html[
+        html.index('id="class-attributes"') :
+    ][:1500]

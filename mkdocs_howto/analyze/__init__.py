@@ -7,6 +7,7 @@ Markdown, so other front ends (a Markdown extension, a CLI) can reuse it.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -139,7 +140,7 @@ class Analyzer:
         parsed = parse_object(func)
         shape = _shape(parsed.node if parsed else None)
         steps = shape_steps(self._narrator(parsed).narrate(parsed.node.body)) if parsed else ()
-        steps = self._linked(steps, item, func, None, parsed)
+        steps = self._linked(steps, item, func, None, parsed.node if parsed else None)
         docstring = parse_docstring(func, self._convert(item, func))
         params, private = documented_params(params_of(func), docstring)
         structure = structure_of_function(item.name, shape, set(func.labels), list(params))
@@ -210,7 +211,9 @@ class Analyzer:
         phases = []
         node = getattr(parsed, "node", None)
         if node is not None:
-            attribute_steps = _attribute_steps(cls, node.body, narrator)
+            attribute_steps = self._linked(
+                _attribute_steps(cls, node.body, narrator), item, cls, cls, _class_level(node)
+            )
             if attribute_steps:
                 title = sentence("Initialization: class attributes, set when the class is defined")
                 phases.append(Phase(title, "class-attributes", attribute_steps))
@@ -222,7 +225,7 @@ class Analyzer:
                 steps: tuple[Step, ...] = ()
             else:
                 narrated = self._narrator(method_parsed).narrate(method_parsed.node.body)
-                steps = self._linked(shape_steps(narrated), item, method, cls, method_parsed)
+                steps = self._linked(shape_steps(narrated), item, method, cls, method_parsed.node)
             title = sentence("{name}", name=f"{name}()")
             signature_block = wrapped_signature(method, name)
             phases.append(Phase(title, method_anchor(name), steps, signature_block))
@@ -234,18 +237,20 @@ class Analyzer:
         item: PublicObject,
         scope: griffe.Object,
         cls: griffe.Class | None,
-        parsed: ParsedSource | None,
+        body: ast.AST | None,
     ) -> tuple[Step, ...]:
         """`steps` with calls and references to documented objects linked to their pages.
-        Names the function binds itself (parameters, variables) are never linked, even when
-        a documented object shares the name."""
+        Names the code of `body` binds itself (parameters, variables) are never linked, even
+        when a documented object shares the name."""
         links = self.links
         page = links.targets.get(item.public_path) if links else None
-        if links is None or page is None or not steps or parsed is None:
+        if links is None or page is None or not steps or body is None:
             return steps
-        imported = local_imports(parsed.node, scope.module)
-        local = bound_names(parsed.node) - {"self", "cls"} - set(imported)
+        imported = local_imports(body, scope.module)
+        local = bound_names(body) - {"self", "cls"} - set(imported)
 
+        # a name is resolved once per body: a method calls `self.send` in many steps
+        @functools.cache
         def resolve(name: str) -> str | None:
             first, _, rest = name.partition(".")
             last = name.rsplit(".", 1)[-1]
@@ -458,6 +463,13 @@ def method_sections(cls: griffe.Class) -> dict[str, str]:
 def link_anchors(cls: griffe.Class) -> dict[str, str]:
     """Method name -> the anchor of its section on the class page, for links to it."""
     return method_sections(cls)
+
+
+def _class_level(node: ast.ClassDef) -> ast.Module:
+    """The statements a class body runs when the class is defined, without its methods: the
+    names they bind are the ones its attribute steps may not link."""
+    body = [s for s in node.body if not isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)]
+    return ast.Module(body=body, type_ignores=[])
 
 
 def _own_member(cls: griffe.Class, name: str, target_of: Callable[[str], str | None]) -> str | None:

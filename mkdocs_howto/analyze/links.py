@@ -10,6 +10,7 @@ variable that happens to share a documented name stays plain code.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -46,6 +47,8 @@ def _linked(segment: Segment, resolve: Resolver) -> Segment:
     return Link(segment.value, href) if href else segment
 
 
+# the same spans recur on every page of a package (`self.send(request)`): parse each once
+@functools.lru_cache(maxsize=8192)
 def callee(code: str) -> str | None:
     """`pkg.get(url)` -> `pkg.get`; `await self.send(x)` -> `self.send`; `FeedError` ->
     `FeedError`; anything else (literals, operators, subscripts) -> None."""

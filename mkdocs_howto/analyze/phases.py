@@ -14,8 +14,9 @@ All passes are pure and keep every step (no line of the body becomes unreachable
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from mkdocs_howto.analyze.comments import comment_block_end
 from mkdocs_howto.analyze.sentences import code_list, join, sentence
 from mkdocs_howto.facts import Phase, Sentence, Step, Text
 
@@ -74,25 +75,21 @@ def _merged(run: list[Step]) -> list[Step]:
 
 
 def group_phases(steps: tuple[Step, ...]) -> tuple[Step, ...]:
-    """At every depth: a block with two or more comment headers becomes phases, each from
-    its header to the next header or blank line."""
+    """At every depth: a block with two or more comment headers becomes phases, each reaching
+    as far as its comment does (`comment_block_end`)."""
     steps = tuple(replace(step, children=group_phases(step.children)) for step in steps)
     if sum(1 for step in steps if _heads(step)) < 2:
         return steps
     result: list[Step] = []
-    phase: list[Step] = []
-    for step in steps:
-        if phase and (_heads(step) or step.gap_before):
-            result.append(_phase(phase))
-            phase = []
-        if _heads(step):
-            phase = [step]
-        elif phase:
-            phase.append(step)
+    index = 0
+    while index < len(steps):
+        if _heads(steps[index]):
+            end = comment_block_end(steps, index)
+            result.append(_phase(list(steps[index:end])))
+            index = end
         else:
-            result.append(step)
-    if phase:
-        result.append(_phase(phase))
+            result.append(steps[index])
+            index += 1
     return tuple(result)
 
 
@@ -179,29 +176,83 @@ def summarize_folded(steps: tuple[Step, ...], depth: int) -> tuple[Step, ...]:
 
 
 def summary_of(steps: tuple[Step, ...]) -> Sentence:
-    """The actions of `steps` and their children, in order, as one sentence: "decodes `raw`
-    …; when `not line.startswith('data: ')`, skips to the next iteration; checks whether …:
-    yields `event['value']`". A block's opening keeps its colon, so its first action follows."""
-    actions = [action for action in map(_action, _walk(steps)) if action]
-    shown = actions[:SUMMARY_ACTIONS]
-    while len(shown) < len(actions) and shown and _opens_block(shown[-1]):
-        shown.pop()  # a block's opening without its first action reads as a cut sentence
+    """The actions of `steps` and their children, in order, as one sentence: "decodes `raw`;
+    skips to the next iteration when …; yields `event['value']`". A block's actions follow its
+    opening after its colon when nothing comes after the block, and in brackets when something
+    does, so a reader can tell what runs inside it: "for each `line` in `lines` (decodes
+    `line`; yields `event`); returns `total`"."""
+    budget = _Budget(SUMMARY_ACTIONS)
+    clauses = _clauses(steps, budget)
+    total = _Budget(None)
+    _clauses(steps, total)
+    text = _joined(clauses)
+    more = total.used - budget.used
+    if more > 0:
+        text = join(text, sentence(f"; and {more} more step{'s' if more > 1 else ''}"))
+    return text
+
+
+@dataclass
+class _Budget:
+    """How many actions a summary may still name (None: all)."""
+
+    left: int | None
+    used: int = 0
+
+    def take(self) -> bool:
+        if self.left is not None and self.used >= self.left:
+            return False
+        self.used += 1
+        return True
+
+    def give_back(self) -> None:
+        self.used -= 1
+
+
+#: An action, with the clauses of the block it opens (empty for a simple action).
+_Clause = tuple[Sentence, tuple["_Clause", ...]]
+
+
+def _clauses(steps: tuple[Step, ...], budget: _Budget) -> tuple[_Clause, ...]:
+    """Each step's action in reading order, a block's with its children's; pure containers
+    (`try:`), paragraphs and phases give their children's actions in their place."""
+    clauses: list[_Clause] = []
+    for step in steps:
+        action = _action(step)
+        if not action or _is_container(step):
+            clauses.extend(_clauses(step.children, budget))
+            continue
+        if not budget.take():
+            break
+        if not (step.children and _opens_block(action)):
+            clauses.append((action, ()))  # a merged "Builds `a`, `b`" names its children
+            continue
+        inner = _clauses(step.children, budget)
+        if not inner:  # no room for its first action: a bare opening reads as a cut sentence
+            budget.give_back()
+            break
+        clauses.append((action, inner))
+    return tuple(clauses)
+
+
+def _joined(clauses: tuple[_Clause, ...]) -> Sentence:
     parts: list[Sentence] = []
-    for index, action in enumerate(shown):
-        if index and not _opens_block(shown[index - 1]):
+    for index, (action, inner) in enumerate(clauses):
+        if index:
             parts.append(sentence("; "))
-        elif index:
-            parts.append(sentence(" "))
-        parts.append(action)
-    if len(actions) > len(shown):
-        more = len(actions) - len(shown)
-        parts.append(sentence(f"; and {more} more step{'s' if more > 1 else ''}"))
+        if not inner:
+            parts.append(action)
+        elif index == len(clauses) - 1:
+            parts += [action, sentence(" "), _joined(inner)]
+        else:
+            parts += [_without_colon(action), sentence(" ("), _joined(inner), sentence(")")]
     return join(*parts) if parts else ()
 
 
-def _walk(steps: tuple[Step, ...]) -> list[Step]:
-    """Every step in reading order, without the pure containers (`try:` openings)."""
-    return [step for step in every_step(steps) if not _is_container(step)]
+def _without_colon(action: Sentence) -> Sentence:
+    last = action[-1]
+    assert isinstance(last, Text)
+    return (*action[:-1], Text(last.value.removesuffix(":")))
 
 
 def _is_container(step: Step) -> bool:

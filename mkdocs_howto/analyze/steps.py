@@ -11,9 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from mkdocs_howto.analyze.calls import CallDescriber
-from mkdocs_howto.analyze.comments import names_absent_action
+from mkdocs_howto.analyze.comments import comment_block_end, comment_title, names_absent_action
 from mkdocs_howto.analyze.sentences import code_list, join, sentence, unparse
-from mkdocs_howto.docstrings import rest_to_plain
 from mkdocs_howto.facts import Sentence, Step, Text
 
 Visitor = Callable[[ast.stmt], Step | None]
@@ -58,18 +57,14 @@ class StepNarrator:
         return self._check_titles(steps)
 
     def _check_titles(self, steps: list[Step]) -> tuple[Step, ...]:
-        """Mark each comment title that names an action its block does not perform; the
-        block runs to the next comment, blank line or the end of the body."""
+        """Mark each comment title that names an action its block does not perform."""
         if not self.lines:
             return tuple(steps)
         checked = list(steps)
         for index, step in enumerate(steps):
             if step.title is None:
                 continue
-            end = index + 1
-            while end < len(steps) and steps[end].title is None and not steps[end].gap_before:
-                end += 1
-            block = steps[index:end]
+            block = steps[index : comment_block_end(steps, index)]
             covered = range(step.lineno, block[-1].endlineno + 1)
             code = "\n".join(self.lines.get(line, "") for line in covered)
             narrated = tuple(segment for member in block for segment in member.sentence)
@@ -91,16 +86,21 @@ class StepNarrator:
         return step
 
     def _comment_above(self, node: ast.stmt) -> str | None:
-        """The whole comment block right above the statement, its line breaks kept."""
+        """The whole comment block right above the statement, at the statement's own indent:
+        a deeper comment closes the block before it (a note on its last lines), so it does
+        not title the statement after the block."""
+        first = _first_line(node)
+        column = _indent(self.lines.get(first, ""))
         lines: list[str] = []
-        line = _first_line(node) - 1
-        while line in self.comments:
+        line = first - 1
+        while line in self.comments and (
+            not self.lines or _indent(self.lines.get(line, "")) == column
+        ):
             lines.insert(0, self.comments[line])
             line -= 1
-        if not lines:
+        title = comment_title(lines)
+        if not title:
             return None
-        # authors write reST in comments too: a role shows as its text (`:attr:`x`` -> x)
-        title = "\n".join(rest_to_plain(line) for line in lines)
         return title if len(title) <= _MAX_TITLE else title[: _MAX_TITLE - 1].rstrip() + "…"
 
     def _make(self, node: ast.stmt, text: Sentence, children: tuple[Step, ...] = ()) -> Step:
@@ -473,6 +473,10 @@ def _is_guard(node: ast.If) -> bool:
     return not node.orelse and len(node.body) == 1 and isinstance(node.body[0], _GUARD_BODIES)
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
 def _first_line(node: ast.stmt) -> int:
     """The statement's first line, its decorators included."""
     decorators = getattr(node, "decorator_list", None)
@@ -516,7 +520,8 @@ def numbered_lines(source: str, first_lineno: int) -> dict[int, str]:
 
 
 def comment_lines(source: str, first_lineno: int) -> dict[int, str]:
-    """Map line numbers of whole-line comments to their text (without `#`).
+    """Map line numbers of whole-line comments to their text (without `#`); a bare `#`
+    maps to "" (it parts the paragraphs of one comment block).
 
     `source` has Python's lines joined by `\\n`: split there only (`str.splitlines` would
     also split at form feeds, and shift every line after one)."""
@@ -526,6 +531,6 @@ def comment_lines(source: str, first_lineno: int) -> dict[int, str]:
         # `#!` is a shebang, `#:` a Sphinx attribute docstring: neither titles a step
         if stripped.startswith("#") and not stripped.startswith(("#!", "#:")):
             text = stripped.lstrip("#").strip()
-            if text and not text.lower().startswith(("type:", "noqa", "pragma", "fmt:")):
+            if not text.lower().startswith(("type:", "noqa", "pragma", "fmt:")):
                 comments[first_lineno + offset] = text
     return comments
