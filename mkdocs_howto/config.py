@@ -144,8 +144,11 @@ class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     usage_paths = c.ListOfItems(c.Type(str), default=["tests", "examples", "docs"])
     """Folders (relative to `mkdocs.yml`) mined for call sites when `examples_from` has `usage`."""
     verify_examples = c.Choice(("static", "run", "off"), default="static")
-    """`static`: check every example against the API; `run`: also run docstring examples and
-    doctests in a subprocess (this imports your code); `off`: no checks."""
+    """`static`: check every example against the API; `run`: also run each example that passes
+    (docstring, mined or generated) in a subprocess, show its output and warn when it fails
+    (this imports your code); `off`: no checks."""
+    run_timeout = c.Type((int, float), default=10)
+    """Seconds one example may run under `verify_examples: run` before it is stopped."""
     griffe_warnings = c.Choice(("warn", "info"), default="warn")
     """How Griffe's docstring-parsing warnings (`Confusing indentation`, a parameter missing
     from the signature) are logged: `warn` (they count for `mkdocs build --strict`) or `info`

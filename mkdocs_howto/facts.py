@@ -138,6 +138,10 @@ class Example:
     """False when `verify_examples` is `off`."""
     ran: bool = False
     """True when it was also run (`verify_examples: run`)."""
+    output: str = ""
+    """What it printed when run (captured stdout, truncated); empty when not run."""
+    needs_network: bool = False
+    """When run, it failed because the network was out of reach (reported, not hidden)."""
     docstring_problems: tuple[str, ...] = ()
     """Why the docstring's own example is not shown: it does not parse (the page shows the
     next source's example; the build warns so the docstring gets fixed)."""

@@ -76,7 +76,16 @@ def _example_problems(howto: HowTo) -> Iterator[Problem]:
     """Warnings about the page's example, at the object's file and line."""
     where = howto.source.display_path if howto.source else howto.public_path
     line = howto.source.lineno if howto.source else 1
-    for problem in howto.example.problems:
+    example = howto.example
+    for problem in example.problems:
+        if example.ran:  # the page shows it: the reader meets the same failure
+            yield Problem(
+                where,
+                line,
+                f"usage example on the page of '{howto.public_path}' {problem}"
+                + ("" if example.needs_network else " (the page shows it failed)"),
+            )
+            continue
         yield Problem(
             where, line, f"usage example of '{howto.public_path}' failed its check: {problem}"
         )

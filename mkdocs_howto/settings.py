@@ -65,6 +65,8 @@ class HowToOptions(Protocol):
     @property
     def verify_examples(self) -> str: ...
     @property
+    def run_timeout(self) -> float: ...
+    @property
     def cache_dir(self) -> str | None: ...
     @property
     def griffe_warnings(self) -> str: ...
@@ -120,6 +122,7 @@ def site_options(howto: HowToOptions, settings: SiteSettings, log: Log) -> SiteO
             usage=_usage(howto.examples_from, howto.usage_paths, root),
             verify_examples=howto.verify_examples,
             run_paths=paths,
+            run_timeout=float(howto.run_timeout),
         ),
         render=RenderOptions(
             labels=_labels(settings.language, howto.labels, log),

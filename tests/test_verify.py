@@ -9,8 +9,9 @@ import pytest
 from conftest import Package, build_site, generate, load, write_package
 from mkdocs.exceptions import Abort
 
+from mkdocs_howto.analyze.running import run_example
 from mkdocs_howto.analyze.symbols import Lookup, lookup_for
-from mkdocs_howto.analyze.verify import check_example, run_example
+from mkdocs_howto.analyze.verify import check_example
 
 PROVIDER = '''
 import asyncio
@@ -177,11 +178,11 @@ def test_run_reports_a_failing_doctest(tmp_path: Path) -> None:
     (tmp_path / "calc.py").write_text("def double(x):\n    return x * 2\n", encoding="utf-8")
     passing = ">>> from calc import double\n>>> double(2)\n4\n"
     failing = ">>> from calc import double\n>>> double(2)\n5\n"
-    assert run_example(passing, doctest=True, paths=[tmp_path], timeout=30) == ()
-    assert run_example(failing, doctest=True, paths=[tmp_path], timeout=30) == (
+    assert run_example(passing, doctest=True, paths=[tmp_path], timeout=30).problems == ()
+    assert run_example(failing, doctest=True, paths=[tmp_path], timeout=30).problems == (
         "fails when run: `double(2)` gives `4`, the docstring expects `5`",
     )
-    assert run_example("1 / 0\n", doctest=False, paths=[], timeout=30) == (
+    assert run_example("1 / 0\n", doctest=False, paths=[], timeout=30).problems == (
         "fails when run: ZeroDivisionError: division by zero",
     )
 

@@ -36,12 +36,13 @@ from mkdocs_howto.analyze.links import link_steps, local_imports
 from mkdocs_howto.analyze.members import attribute_rows, documented_params
 from mkdocs_howto.analyze.params import params_of
 from mkdocs_howto.analyze.phases import fold_long_phases, shape_steps
+from mkdocs_howto.analyze.running import run_example
 from mkdocs_howto.analyze.sentences import join, sentence
 from mkdocs_howto.analyze.steps import StepNarrator
 from mkdocs_howto.analyze.symbols import Lookup
 from mkdocs_howto.analyze.targets import callable_of, class_target, hints_for
 from mkdocs_howto.analyze.usage import Snippet, UsageIndex, best_snippets
-from mkdocs_howto.analyze.verify import check_example, installed, run_example
+from mkdocs_howto.analyze.verify import check_example, installed
 from mkdocs_howto.docstrings import rest_to_markdown, rest_to_plain
 from mkdocs_howto.errors import display_path
 from mkdocs_howto.facts import (
@@ -91,7 +92,8 @@ class AnalyzeOptions:
     usage: UsageIndex | None = None
     """Snippets mined from the project's tests, examples and docs (`usage` source)."""
     verify_examples: str = "static"
-    """`static` checks examples against the API; `run` also runs docstring examples; `off`."""
+    """`static` checks examples against the API; `run` also runs every example that passes
+    (docstring, mined and generated), shows its output and reports its failures; `off`."""
     run_paths: tuple[Path, ...] = ()
     """Folders put on `PYTHONPATH` when examples are run."""
     run_timeout: float = 10.0
@@ -330,9 +332,6 @@ class Analyzer:
             doctest = doctest_source(code) if doctest is not None else None
         problems = self._check(doctest or code, top_level_await=doctest is None, docstring=True)
         problems += tuple(f"`{name}` is used but never defined or imported" for name in undefined)
-        if not problems and self.options.verify_examples == "run":
-            paths, timeout = self.options.run_paths, self.options.run_timeout
-            problems = run_example(code, doctest=doctest is not None, paths=paths, timeout=timeout)
         language = "pycon" if doctest is not None else "python"
         return self._checked(Example(code, "docstring", False, language=language), problems)
 
@@ -350,10 +349,30 @@ class Analyzer:
         )
 
     def _checked(self, example: Example, problems: tuple[str, ...]) -> Example:
+        """The example with its static check's verdict and, under `verify_examples: run`,
+        what running it gave (only an example that passed the static check is run)."""
         checked = self.options.verify_examples != "off"
-        ran = self.options.verify_examples == "run" and example.origin == "docstring"
+        example = replace(
+            example, verified=checked and not problems, problems=problems, checked=checked
+        )
+        if problems or not example.code or self.options.verify_examples != "run":
+            return example
+        if example.placeholders:  # `...` is for the reader to fill in: it does not run as is
+            return example
+        doctest = example.language == "pycon"
+        run = run_example(
+            example.code,
+            doctest=doctest,
+            paths=self.options.run_paths,
+            timeout=self.options.run_timeout,
+        )
         return replace(
-            example, verified=checked and not problems, problems=problems, checked=checked, ran=ran
+            example,
+            verified=not run.problems,
+            problems=run.problems,
+            ran=True,
+            output=run.output,
+            needs_network=run.needs_network,
         )
 
     def _usage_snippets(self) -> dict[str, Snippet]:

@@ -143,6 +143,8 @@ class Hint:
     """A type alias: `value` is the type it stands for, built like any annotation."""
     params: tuple[Param, ...] | None = None
     """A class of the packages: `value` is its name, called with arguments for these."""
+    values: tuple[tuple[str, str], ...] = ()
+    """For such a class: constructor parameter name -> a value read from the package."""
 
 
 @dataclass(frozen=True)
@@ -602,7 +604,7 @@ class ExampleBuilder:
         placeholders, imports = list(self.placeholders), set(self.imports)
         self._alias_depth += 1
         try:
-            value = f"{hint.value}({self._args(params, {})})"
+            value = f"{hint.value}({self._args(params, {}, hint.values)})"
         finally:
             self._alias_depth -= 1
         if _has_ellipsis(value) or len(self.placeholders) > len(placeholders):

@@ -328,10 +328,18 @@ def hints_for(
                 module, cls = symbol.import_path.rsplit(".", 1)
                 home = lookup(module)
                 if home is not None and home.kind == "module":  # not a nested class
-                    hints[part.name] = Hint(
-                        cls, f"from {module} import {cls}", params=symbol.params
-                    )
                     found = _griffe_object(expr, part.canonical_path)
+                    target = _final(found)
+                    values = (
+                        _init_values(target, symbol.params)
+                        if isinstance(target, griffe.Class)
+                        else ()
+                    )
+                    hints[part.name] = Hint(
+                        cls, f"from {module} import {cls}", params=symbol.params, values=values
+                    )
+                    if found is not None:
+                        nested.append(found)
                     if found is not None:
                         nested.append(found)
                 continue
@@ -343,6 +351,13 @@ def hints_for(
         for name, hint in hints_for(nested, lookup, depth - 1).items():
             hints.setdefault(name, hint)  # the documented object's own names come first
     return hints
+
+
+def _final(found: griffe.Object | griffe.Alias | None) -> griffe.Object | None:
+    try:
+        return found.final_target if isinstance(found, griffe.Alias) else found
+    except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return None
 
 
 def _griffe_object(expr: griffe.Expr, path: str) -> griffe.Object | griffe.Alias | None:

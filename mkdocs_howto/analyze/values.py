@@ -16,6 +16,7 @@ import ast
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 import griffe
 
@@ -273,7 +274,10 @@ def _body_values(
     constants = _ModuleConstants(func)
     nodes = list(own_nodes(node))
     for child in nodes:
-        for name, value in _compared(child, names, constants):
+        for name, value in (
+            *_compared(child, names, constants),
+            *_matched(child, names, constants),
+        ):
             if name not in found and fits(value, names[name].annotation):
                 found[name] = value
     loops = _loop_items(nodes)
@@ -298,7 +302,8 @@ class _ModuleConstants:
     def __init__(self, func: griffe.Function | None) -> None:
         self.module = func.module if func is not None else None
 
-    def first(self, name: str) -> str | None:
+    def _value_tree(self, name: str) -> ast.expr | None:
+        """The expression a module-level name is assigned, parsed (not evaluated)."""
         if self.module is None:
             return None
         member = self.module.members.get(name)
@@ -309,8 +314,13 @@ class _ModuleConstants:
         if not isinstance(member, griffe.Attribute) or member.value is None:
             return None
         try:
-            tree = ast.parse(str(member.value), mode="eval").body
+            return ast.parse(str(member.value), mode="eval").body
         except (SyntaxError, ValueError, RecursionError):
+            return None
+
+    def first(self, name: str) -> str | None:
+        tree = self._value_tree(name)
+        if tree is None:
             return None
         items = tree.keys if isinstance(tree, ast.Dict) else getattr(tree, "elts", None)
         if isinstance(tree, ast.Call) and tree.args:  # `frozenset({...})`, `set([...])`
@@ -321,6 +331,24 @@ class _ModuleConstants:
                 if value is not None:
                     return value
         return None
+
+    def pattern(self, name: str) -> tuple[str | None, int]:
+        """`NAME = re.compile(r"…")` (flags `re.I`… kept): its pattern and flags."""
+        tree = self._value_tree(name)
+        if not (
+            isinstance(tree, ast.Call)
+            and isinstance(tree.func, ast.Attribute)
+            and tree.func.attr == "compile"
+            and tree.args
+        ):
+            return None, 0
+        flags = 0
+        for flag in (*tree.args[1:2], *(k.value for k in tree.keywords if k.arg == "flags")):
+            for part in ast.walk(flag):
+                if isinstance(part, ast.Attribute) and hasattr(re, part.attr):
+                    value = getattr(re, part.attr)
+                    flags |= value if isinstance(value, re.RegexFlag) else 0
+        return _string(tree.args[0]), flags
 
 
 def _compared(
@@ -358,6 +386,152 @@ def _compared(
         value = constants.first(node.func.value.id)
         if value is not None:
             yield node.args[0].id, value
+
+
+_MATCHERS = ("match", "fullmatch", "search")
+
+
+def _matched(
+    node: ast.AST, names: Mapping[str, Param], constants: _ModuleConstants
+) -> Iterator[tuple[str, str]]:
+    """`LINE.match(text)` with `LINE = re.compile(r"…")` in the module, or
+    `re.match(r"…", text)`: a string the pattern matches, built from the pattern."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _MATCHERS
+        and isinstance(node.func.value, ast.Name)
+    ):
+        return
+    receiver, args = node.func.value.id, node.args
+    if receiver == "re" and len(args) >= 2:
+        pattern = _string(args[0])
+        flags = 0
+        subject = args[1]
+    elif receiver != "re" and args:
+        pattern, flags = constants.pattern(receiver)
+        subject = args[0]
+    else:
+        return
+    name = _subject_name(subject)
+    if pattern is None or name is None or name not in names:
+        return
+    sample = regex_sample(pattern, flags, node.func.attr)
+    if sample is not None:
+        yield name, _double_quoted(repr(sample), sample)
+
+
+def _subject_name(node: ast.expr) -> str | None:
+    """`text`, or `text.strip()` / `text.lower()`: the parameter the pattern is matched on."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args:
+        node = node.func.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _string(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def regex_sample(pattern: str, flags: int, how: str = "fullmatch") -> str | None:
+    """A short string `pattern` matches (`how`: `match`, `fullmatch`, `search`), built from
+    the parsed pattern, checked with `re` itself; None when no simple one is found."""
+    try:
+        parsed = re._parser.parse(pattern, flags)  # type: ignore[attr-defined]
+        compiled = re.compile(pattern, flags)
+    except (re.error, RecursionError, ValueError, TypeError, OverflowError):
+        return None
+    for at_least_one in (False, True):
+        try:
+            sample = _sample_of(parsed, at_least_one, {})
+        except (_NoSample, RecursionError):
+            return None
+        if len(sample) <= MAX_LITERAL and getattr(compiled, how)(sample) is not None:
+            return sample
+    return None
+
+
+class _NoSample(Exception):
+    """A pattern construct no plain sample is built for (lookarounds, conditionals)."""
+
+
+_CATEGORY_SAMPLES = {
+    "CATEGORY_DIGIT": "1",
+    "CATEGORY_NOT_DIGIT": "a",
+    "CATEGORY_SPACE": " ",
+    "CATEGORY_NOT_SPACE": "a",
+    "CATEGORY_WORD": "a",
+    "CATEGORY_NOT_WORD": "-",
+}
+
+
+def _sample_of(items: object, at_least_one: bool, groups: dict[int, str]) -> str:
+    text = ""
+    for op, arg in items:  # type: ignore[attr-defined]
+        kind = str(op)
+        if kind == "LITERAL":
+            text += chr(arg)
+        elif kind == "NOT_LITERAL":
+            text += "a" if chr(arg) != "a" else "b"
+        elif kind == "ANY":
+            text += "a"
+        elif kind == "IN":
+            text += _one_of(arg)
+        elif kind in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _high, inner = arg
+            times = max(low, 1) if at_least_one else low
+            text += _sample_of(inner, at_least_one, groups) * min(times, 20)
+        elif kind in ("SUBPATTERN", "ATOMIC_GROUP"):
+            inner = arg[-1] if kind == "SUBPATTERN" else arg
+            part = _sample_of(inner, at_least_one, groups)
+            if kind == "SUBPATTERN" and arg[0] is not None:
+                groups[arg[0]] = part
+            text += part
+        elif kind == "BRANCH":
+            text += _sample_of(arg[1][0], at_least_one, groups)
+        elif kind == "GROUPREF":
+            text += groups.get(arg, "")
+        elif kind == "CATEGORY":
+            text += _CATEGORY_SAMPLES.get(str(arg), "a")
+        elif kind != "AT":  # anchors match no character
+            raise _NoSample(kind)
+    return text
+
+
+def _one_of(items: list[tuple[Any, Any]]) -> str:
+    """A character of a class `[A-Z0-9_]`; for `[^…]` one outside it."""
+    if items and str(items[0][0]) == "NEGATE":
+        allowed = re.compile("[" + _class_source(items[1:]) + "]")
+        outside = next((c for c in "a1 -_xZ" if not allowed.fullmatch(c)), None)
+        if outside is None:
+            raise _NoSample("NEGATE")
+        return outside
+    op, arg = items[0]
+    kind = str(op)
+    if kind == "LITERAL":
+        return chr(arg)
+    if kind == "RANGE":
+        low, high = arg
+        return "1" if low <= ord("1") <= high else chr(low)
+    if kind == "CATEGORY":
+        return _CATEGORY_SAMPLES.get(str(arg), "a")
+    raise _NoSample(kind)
+
+
+def _class_source(items: list[tuple[Any, Any]]) -> str:
+    parts = []
+    for op, arg in items:
+        kind = str(op)
+        if kind == "LITERAL":
+            parts.append(re.escape(chr(arg)))
+        elif kind == "RANGE":
+            parts.append(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
+        elif kind == "CATEGORY":
+            parts.append(
+                {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s", "CATEGORY_WORD": r"\w"}.get(
+                    str(arg), ""
+                )
+            )
+    return "".join(parts) or "\x00"
 
 
 def _first_of(node: ast.expr, constants: _ModuleConstants) -> str | None:

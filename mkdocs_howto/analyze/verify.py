@@ -12,14 +12,8 @@ from __future__ import annotations
 import ast
 import builtins
 import importlib.util
-import os
-import re
-import subprocess
 import sys
-import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from mkdocs_howto.analyze.code import bound_names
 from mkdocs_howto.analyze.symbols import Lookup, Symbol
@@ -373,61 +367,6 @@ def _uses(tree: ast.AST) -> _Uses:
 def _bound_names(tree: ast.AST) -> set[str]:
     """Every name the example binds, and the ones a script always has."""
     return bound_names(tree) | {"__file__", "__name__", "_"}
-
-
-def run_example(
-    code: str, *, doctest: bool, paths: Sequence[Path], timeout: float
-) -> tuple[str, ...]:
-    """Run a docstring example in a fresh interpreter (it imports the user's code): a script
-    with `python`, a doctest with `python -m doctest`. Problems; empty when it passed."""
-    with tempfile.TemporaryDirectory(prefix="mkdocs-howto-") as folder:
-        script = Path(folder) / ("example.txt" if doctest else "example.py")
-        script.write_text(code, encoding="utf-8")
-        command = [sys.executable, *(["-m", "doctest"] if doctest else []), str(script)]
-        path = os.pathsep.join([*map(str, paths), os.environ.get("PYTHONPATH", "")])
-        try:
-            result = subprocess.run(
-                command,
-                cwd=folder,
-                # no __pycache__ in the watched source folders: it would trigger a rebuild
-                env={
-                    **os.environ,
-                    "PYTHONPATH": path.strip(os.pathsep),
-                    "PYTHONDONTWRITEBYTECODE": "1",
-                },
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            return (f"did not finish within {timeout:g} s when run",)
-    if result.returncode == 0:
-        return ()
-    return (f"fails when run: {_failure(result.stdout + result.stderr, doctest)}",)
-
-
-_DOCTEST_FAILURE = re.compile(
-    r"Failed example:\n\s+(?P<source>.+?)\n"
-    r"(?:Expected:\n\s+(?P<expected>.+?)\nGot:\n\s+(?P<got>.+?)\n|Exception raised:)",
-    re.S,
-)
-_ERROR_LINE = re.compile(r"^\w+(Error|Exception|Exit|Interrupt)\b")
-
-
-def _failure(output: str, doctest: bool) -> str:
-    """One line saying what went wrong, from a traceback or a doctest report."""
-    match = _DOCTEST_FAILURE.search(output) if doctest else None
-    if match and match["expected"]:
-        return (
-            f"`{match['source']}` gives `{match['got']}`, the docstring expects "
-            f"`{match['expected']}`"
-        )
-    lines = [line.strip() for line in output[match.end() if match else 0 :].splitlines()]
-    error = next((line for line in reversed(lines) if _ERROR_LINE.match(line)), None)
-    if match:
-        return f"`{match['source']}` raises {error or 'an exception'}"
-    return error or next((line for line in reversed(lines) if line), "it exits with an error")
 
 
 def installed(top: str) -> bool:
