@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import build_site, write_package
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
 from mkdocs_howto.analyze.running import MAX_OUTPUT_LINES, shown_output
 
@@ -152,9 +154,6 @@ def test_the_demo_shows_real_output_under_each_example(tmp_path: Path) -> None:
         text.replace("      paths: [src]\n", "      paths: [src]\n      verify_examples: run\n"),
         encoding="utf-8",
     )
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
     build(load_config(str(config), site_dir=str(demo / "site")))
     pages = sorted((demo / "site" / "howto").rglob("index.html"))
     shown = {}
