@@ -15,6 +15,7 @@ import pytest
 import yaml
 from conftest import BuiltSite, Package, analyze, build_site, write_package
 
+from mkdocs_howto.analyze.links import callee
 from mkdocs_howto.analyze.phases import every_step, group_phases, visible_steps
 from mkdocs_howto.analyze.sentences import plain, sentence
 from mkdocs_howto.facts import Step
@@ -259,13 +260,18 @@ def tally(groups: list[list[int]]) -> None:
             # Count the value
             print(abs(value))
             print(value + 1)
-            # Report the value
+            # Report the value.
             print(str(value))
             print(repr(value))
+    # Say goodbye.
+    print("done")
 """
     src = package({"pkg/__init__.py": code})
     html = build_site(src.parent, {"packages": ["pkg"]}).html("howto/pkg/tally/index.html")
     assert re.search(r"<strong>Count the value</strong> — prints <code>abs\(value\)</code>", html)
+    assert "<strong>Report the value.</strong> — prints <code>str(value)</code>" in html
+    # a title that ends its sentence is followed by the step's own sentence
+    assert "<strong>Say goodbye.</strong> Prints <code>'done'</code>" in html
 
 
 def test_class_attribute_steps_link_like_method_steps(package: Package) -> None:
@@ -289,3 +295,18 @@ class Reader:
     assert re.search(r'<a href="\.\./parse/"><code>parse\(\'1\'\)</code></a>', html), html[
         html.index('id="class-attributes"') :
     ][:1500]
+
+
+@pytest.mark.parametrize(
+    ("span", "expected"),
+    [
+        ("Request(method=method.upper(), url=url, …)", "Request"),
+        ("await self.send(prep, …)", "self.send"),
+        ("f(')', g(x), …)", "f"),
+        ("a.b(x).c(…)", None),  # the callee is the result of another call
+        ("f(x)(…)", None),
+        ("items[0]", None),
+    ],
+)
+def test_a_call_shown_cut_still_names_its_callee(span: str, expected: str | None) -> None:
+    assert callee(span) == expected

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -55,12 +56,34 @@ def callee(code: str) -> str | None:
     try:
         node = ast.parse(code, mode="eval").body
     except (SyntaxError, ValueError, RecursionError):
-        return None
+        # a long call is shown cut (`Request(method=m, url=url, …)`): its callee is whole
+        cut = _CUT_CALL.match(code)
+        return cut.group(1) if cut and _one_call(code[cut.end() :]) else None
     if isinstance(node, ast.Await):
         node = node.value
     if isinstance(node, ast.Call):
         node = node.func
     return dotted(node)
+
+
+_CUT_CALL = re.compile(r"(?:await\s+)?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\(")
+
+
+def _one_call(arguments: str) -> bool:
+    """True when `arguments` (after a callee's opening bracket) closes that call at its last
+    character: `a, …)`, not `x).c(…)`, whose callee is another call's result."""
+    if not arguments.endswith("…)"):
+        return False
+    depth = 1
+    text = _STRINGS.sub("''", arguments)
+    for char in text[:-1]:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return False  # closed before the end
+    return depth == 1
+
+
+_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 
 
 def dotted(node: ast.expr) -> str | None:
