@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import posixpath
 import re
 import statistics
 import sys
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import griffe
 
-from mkdocs_howto.analyze import AnalyzeOptions, Analyzer, link_anchors
+from mkdocs_howto.analyze import AnalyzeOptions, Analyzer, link_anchors, method_anchor
 from mkdocs_howto.analyze.links import callee
 from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS, vague_pattern
 from mkdocs_howto.analyze.phases import every_step, visible_steps
@@ -54,6 +55,8 @@ class Counts:
     calls: int = 0
     linked: int = 0
     vague: list[str] = field(default_factory=list)
+    links: int = 0
+    wrong_links: list[str] = field(default_factory=list)
 
 
 def step_lists(howto: HowTo) -> list[tuple[Step, ...]]:
@@ -86,6 +89,38 @@ def calls_documented(
     return False
 
 
+def names_its_target(
+    link: Link, own: str, imports: dict[str, str], members: dict[str, set[str]]
+) -> bool:
+    """A link goes where its code points: the callee's last name (or the name a module's
+    `import … as` renames) is the target page's object or the method section it opens
+    (`Cls()` may open its `__init__`); `self.attr` may open the page of the class (a base)
+    that documents `attr`. Checked apart from the linker, on names only."""
+    name = callee(link.value)
+    if name is None:
+        return False
+    last = name.rsplit(".", 1)[-1]
+    names = {last}
+    if "." not in name and name in imports:
+        names.add(imports[name].rsplit(".", 1)[-1])
+    page, _, anchor = link.href.partition("#")
+    page_name = _page_name(posixpath.normpath(posixpath.join(posixpath.dirname(own), page)))
+    if anchor == "init-special":
+        return bool(names & {"__init__", page_name})
+    if anchor:
+        return anchor in {method_anchor(name) for name in names}
+    if "." in name and last in members.get(page_name, set()):
+        return True  # `self.attr`, `Enum.MEMBER`: documented on the class's page
+    return page_name in names
+
+
+def _page_name(page: str) -> str:
+    """The name a page's file stands for: `sql/Uuid-class-2.md` -> `Uuid` (a suffix tells
+    apart names that differ in case only), `deprecated/parse/index.md` -> `parse`."""
+    stem = page.removesuffix("/index.md").rsplit("/", 1)[-1]
+    return re.sub(r"(-(class|function))?(-\d+)?$", "", stem.removesuffix(".md"))
+
+
 #: "process" after a determiner is the noun ("Starts the process"), not the vague verb.
 DETERMINER = re.compile(r"\b(the|a|each|every|this|that|child)\s+$", re.IGNORECASE)
 
@@ -115,9 +150,8 @@ def measure(package: str, path: Path) -> Counts:
     )
     planned = plan_pages(options)
     api = planned.api
-    analyzer = Analyzer(
-        options.analyze, _resolver(api), page_links(api, planned.plan, link_anchors)
-    )
+    links = page_links(api, planned.plan, link_anchors)
+    analyzer = Analyzer(options.analyze, _resolver(api), links)
     objects = {item.name for item in api.objects}
     methods = {
         name
@@ -126,6 +160,10 @@ def measure(package: str, path: Path) -> Counts:
         for name, member in item.obj.members.items()
         if isinstance(member, griffe.Function)
     }
+    members: dict[str, set[str]] = {}  # classes of the same name share an entry
+    for item in api.objects:
+        if isinstance(item.obj, griffe.Class):
+            members.setdefault(item.name, set()).update(item.obj.members)
     counts = Counts(package)
     for item in api.objects:
         howto = analyzer.analyze(item)
@@ -145,6 +183,15 @@ def measure(package: str, path: Path) -> Counts:
                         ):
                             counts.calls += 1
                             counts.linked += isinstance(segment, Link)
+                    for segment in text:
+                        if isinstance(segment, Link):
+                            counts.links += 1
+                            module = item.obj.module
+                            own = links.targets[item.public_path].partition("#")[0]
+                            if not names_its_target(segment, own, module.imports, members):
+                                counts.wrong_links.append(
+                                    f"{item.public_path}: {segment.value} -> {segment.href}"
+                                )
                     counts.vague += [
                         f"{item.public_path}: {hit}" for hit in vague_words(prose(text))
                     ]
@@ -170,18 +217,21 @@ def main(argv: list[str] | None = None) -> int:
     rows += [measure(name, where) for name in args.packages]
     print(
         f"{'package':12} {'pages':>6} {'deep>3':>7} {'p90 top':>8} {'max vis':>8} "
-        f"{'calls':>6} {'linked':>7} {'vague':>6}  biggest page"
+        f"{'calls':>6} {'linked':>7} {'wrong':>6} {'vague':>6}  biggest page"
     )
     for r in rows:
         deciles = statistics.quantiles(r.top_levels, n=10) if len(r.top_levels) > 1 else [0] * 9
         share = f"{100 * r.linked / r.calls:.0f}%" if r.calls else "-"
         print(
             f"{r.package:12} {r.pages:6d} {100 * r.deep_pages / max(r.pages, 1):6.1f}% "
-            f"{deciles[8]:8.0f} {r.most_visible:8d} {r.calls:6d} {share:>7} {len(r.vague):6d}  "
+            f"{deciles[8]:8.0f} {r.most_visible:8d} {r.calls:6d} {share:>7} "
+            f"{len(r.wrong_links):6d} {len(r.vague):6d}  "
             f"{r.most_visible_page}"
         )
         for hit in r.vague[:5]:
             print(f"    vague: {hit}")
+        for hit in r.wrong_links[:5]:
+            print(f"    wrong link: {hit}")
     return 0
 
 

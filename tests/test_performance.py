@@ -83,7 +83,7 @@ def test_pages_are_the_same_with_and_without_griffes_trees(
     assert "1. Returns `url.strip()`" in page  # its steps were found
     assert "lines 18\u201320" in page and "    def after_a_form_feed(url: str) -> str:\n" in page
     inside = reused["howto/pkg/client/with_a_form_feed_inside.md"]
-    assert "**Lower-case the address.** — Returns `text.lower()`" in inside  # titles its step
+    assert "**Lower-case the address.** Returns `text.lower()`" in inside  # titles its step
     monkeypatch.setattr("mkdocs_howto.sources._KeepTrees.on_module_node", lambda *a, **k: None)
     assert generate(src, "pkg").pages == reused
 

@@ -310,3 +310,42 @@ class Reader:
 )
 def test_a_call_shown_cut_still_names_its_callee(span: str, expected: str | None) -> None:
     assert callee(span) == expected
+
+
+def test_a_builtin_is_never_linked_to_a_sibling_module_of_its_name(package: Package) -> None:
+    """`repr(x)` in `pkg.protocol` is Python's builtin, though `pkg.repr` is a documented
+    module: a bare name means the module's own names and imports, never a package's."""
+    src = package(
+        {
+            "pkg/__init__.py": "",
+            "pkg/repr.py": 'def auto(cls: type) -> type:\n    """Mark."""\n    return cls\n',
+            "pkg/protocol.py": (
+                'def show(value: object) -> str:\n    """Show a value."""\n    return repr(value)\n'
+            ),
+        }
+    )
+    html = build_site(src.parent, {"packages": ["pkg"]}).html("howto/pkg/protocol/show/index.html")
+    assert "<code>repr(value)</code>" in html
+    assert not re.search(r"<a [^>]*><code>repr\(value\)", html)
+
+
+def test_trailing_and_special_underscores_get_distinct_sections(package: Package) -> None:
+    code = '''
+class Rows:
+    """Rows of a table."""
+
+    def iter_(self) -> list[int]:
+        """The rows as a list."""
+        return [1]
+
+    def __iter__(self) -> object:
+        """Iterate over the rows."""
+        return iter(self.iter_())
+'''
+    src = package({"pkg/__init__.py": code})
+    site = build_site(
+        src.parent, {"packages": ["pkg"]}, extra_config={"validation": {"anchors": "warn"}}
+    )
+    ids = re.findall(r'<h3 id="([^"]+)"', site.html("howto/pkg/Rows/index.html"))
+    assert "iter-trailing" in ids and "iter-special" in ids
+    assert len(ids) == len(set(ids))

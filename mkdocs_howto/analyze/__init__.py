@@ -262,7 +262,7 @@ class Analyzer:
                 target = _own_member(cls, rest, links.targets.get)
             else:
                 # a bare name in a body is the module's (Python never looks in the class)
-                path = imported.get(first) or _resolved(scope.module, first)
+                path = imported.get(first) or _module_level(scope.module, first)
                 path = f"{path}.{rest}" if path and rest else path
                 target = links.targets.get(path) if path else None
             return links.link(page, target) if target and target != page else None
@@ -469,8 +469,12 @@ def method_anchor(name: str) -> str:
     """The id of a method's section. `__init__` becomes `init-special`: Markdown reads the
     underscores of `{ #__init__ }` as bold before the id is set, and MkDocs, which collects a
     page's ids at that point, would report every link to it (`validation.anchors: warn`)."""
-    if name != name.strip("_"):
+    if name.startswith("_"):
         return f"{name.strip('_')}-special"
+    if name.endswith("_"):
+        # `and_` next to `__and__` on one page: ids stay distinct (an escaped `_` at the end
+        # of an id is not the id MkDocs checks links against, inside tables either)
+        return f"{name.rstrip('_')}-trailing"
     return f"{name}-method" if name in SECTION_IDS else name
 
 
@@ -505,6 +509,16 @@ def _own_member(cls: griffe.Class, name: str, target_of: Callable[[str], str | N
         if target is not None:
             return target
     return None
+
+
+def _module_level(module: griffe.Module, name: str) -> str | None:
+    """The path a bare name means at the top of `module`: one of its own names or imports.
+    Unlike Griffe's `resolve`, never a name of an enclosing package (`repr` in
+    `rich.protocol` is the builtin, not the module `rich.repr`): Python does not look there."""
+    member = module.members.get(name)
+    if member is None:
+        return module.imports.get(name)
+    return member.target_path if isinstance(member, griffe.Alias) else member.path
 
 
 def _resolved(scope: griffe.Object, name: str) -> str | None:
