@@ -92,6 +92,61 @@ class Labels(c.DictOfItems[str]):
         return labels
 
 
+class Bounded(c.Type[float]):
+    """A number at least `low` (and at most `high`): `int` keeps whole numbers only."""
+
+    def __init__(self, kind: type, default: float, low: float, high: float | None = None) -> None:
+        super().__init__(kind, default=default)
+        self.kind, self.low, self.high = kind, low, high
+
+    def run_validation(self, value: object) -> float:
+        if self.kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        number = super().run_validation(value)
+        if isinstance(number, bool) or number < self.low or (self.high and number > self.high):
+            upper = f" and at most {self.high:g}" if self.high else ""
+            raise base.ValidationError(f"must be at least {self.low:g}{upper}, not {value!r}")
+        return number
+
+
+class LlmConfig(base.Config):  # type: ignore[no-untyped-call]
+    """The `llm:` options of `writer: llm` (docs/llm.md)."""
+
+    base_url = c.Optional(c.Type(str))
+    """The OpenAI-compatible endpoint (`http://127.0.0.1:11434/v1` for Ollama); default
+    OpenAI's."""
+    model = c.Optional(c.Type(str))
+    """The model name the server knows (required with `writer: llm`)."""
+    api_key_env = c.Type(str, default="OPENAI_API_KEY")
+    """The environment variable holding the key: the key itself is never in a file."""
+    concurrency = Bounded(int, 4, 1, 64)
+    timeout = Bounded(float, 60.0, 0.1)
+    """Seconds one request may take."""
+    max_retries = Bounded(int, 3, 1, 10)
+    """Attempts per object; all of one object's calls end within timeout x max_retries."""
+    temperature = Bounded(float, 0.2, 0.0, 2.0)
+    language = c.Type(str, default="en")
+    """The language of the model's prose (`ru`, `de`…); names of code stay as written."""
+    objects = c.ListOfItems(c.Type(str), default=["*"])
+    """Glob patterns on public paths: the objects that get model prose."""
+    cache_dir = c.Type(str, default="docs/howto-llm")
+    """Folder (relative to `mkdocs.yml`) of the answers, one JSON file per object: commit it,
+    and builds that find every answer call no model."""
+    vague_terms = c.DictOfItems(c.ListOfItems(c.Type(str)), default={})
+    """Vague terms per language (`ru: [делает, обрабатывает]`); English uses `vague_terms`."""
+
+
+class LlmOptionsConfig(c.SubConfig[LlmConfig]):
+    """`llm:`, whose `model` is required once `writer: llm` asks for it."""
+
+    def post_validation(self, config: base.Config, key_name: str) -> None:
+        if config.get("writer") == "llm" and not config[key_name].model:
+            raise base.ValidationError(
+                "writer: llm needs `llm: {model: ...}`, the model name your server knows "
+                "(e.g. gpt-4o-mini, or llama3.1 on Ollama)"
+            )
+
+
 class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     """Options of `plugins: - howto:` in `mkdocs.yml`."""
 
@@ -158,6 +213,11 @@ class HowToConfig(base.Config):  # type: ignore[no-untyped-call]
     cache_dir = c.Optional(c.Type(str))
     """Folder (relative to `mkdocs.yml`) for an on-disk cache of analyzed pages, so the first
     build after a restart is fast too; off by default, safe to delete."""
+    writer = c.Choice(("static", "llm"), default="static")
+    """Who writes the Description and Execution Steps: `static` (the analyzer, offline) or
+    `llm` (a model, from the static facts, checked against the code; the `llm` extra)."""
+    llm = LlmOptionsConfig(LlmConfig)
+    """The model writer's options (`writer: llm`)."""
 
 
 # ---------------------------------------------------------------- outside MkDocs' own loading

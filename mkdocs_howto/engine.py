@@ -311,6 +311,10 @@ class HowToEngine:
             self.log.log(self.docstring_level, "%s", message)
         for problem in site.problems:
             self.log.warning("%s", problem)
+        for message in site.warnings:
+            self.log.warning("%s", message)
+        if site.fatal:
+            raise HowToError(site.fatal)
 
     def _report_lint(self, lint: list[Problem]) -> None:
         assert self.howto is not None

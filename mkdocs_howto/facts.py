@@ -206,6 +206,30 @@ class HowTo:
     bases: tuple[str, ...] = ()
     failures: tuple[Failure, ...] = ()
     """What can go wrong: the exceptions a caller must expect (`analyze/failures.py`)."""
+    prose: Prose | None = None
+    """Description and steps written by a model and checked against the code (`writer: llm`);
+    the page shows them first and keeps the static steps folded beneath."""
+
+
+@dataclass(frozen=True)
+class ProseStep:
+    """One step a model wrote: its text (prose with `code spans`) and the lines it covers."""
+
+    text: str
+    lineno: int
+    endlineno: int
+
+
+@dataclass(frozen=True)
+class Prose:
+    """What a model wrote for one page, after every check passed (`writer/check.py`)."""
+
+    model: str
+    description: str
+    """Prose with `code spans`; escaped when rendered."""
+    steps: tuple[ProseStep, ...]
+    example: str = ""
+    """An example the model suggested, checked by the same verifier as generated ones."""
 
 
 @dataclass(frozen=True)

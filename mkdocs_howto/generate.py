@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import griffe
 
@@ -37,6 +38,8 @@ from mkdocs_howto.load import LoadedApi, LoadOptions, PublicModule, PublicObject
 from mkdocs_howto.pages import SitePlan, page_links, plan_site, rebase_links, relative_link
 from mkdocs_howto.render import Renderer, RenderOptions, do_text
 from mkdocs_howto.worker import Send
+from mkdocs_howto.writer import Grounding, LlmOptions, Subject
+from mkdocs_howto.writer.run import ProseWriter
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class SiteOptions:
     nav_depth: str = "auto"
     lint_docstrings: bool = False
     vague_terms: tuple[str, ...] = DEFAULT_VAGUE_TERMS
+    writer: LlmOptions | None = None
+    """`writer: llm`: the model writer's options (None: the static text only)."""
 
 
 @dataclass
@@ -70,6 +75,10 @@ class GeneratedSite:
     """Objects whose page came from the cache."""
     notes: list[str] = field(default_factory=list)
     """What the build says at INFO level (the sibling packages loaded)."""
+    warnings: list[str] = field(default_factory=list)
+    """Warnings without a place in the code (the model's server did not answer)."""
+    fatal: str | None = None
+    """An error the frontend must stop the build with, after the warnings (no API key)."""
 
 
 def _example_problems(howto: HowTo) -> Iterator[Problem]:
@@ -191,25 +200,31 @@ def write_pages(
     problems = list(api.problems)
     reused = 0
     replayed: list[str] = []
+    held: list[tuple[PublicObject, CachedPage]] = []
     for item in api.objects:
         with _timed(timings, "cache"):
-            key = object_key(item, context) if cache is not None else ""
-            page = cache.get(key) if cache is not None else None
-            if page is not None and not lookups.still_valid(page):
-                page = None
+            key, page = _cached(cache, lookups, item, context)
         if page is None:
             lookups.take()
             page = _analyze_and_render(item, analyzer, renderer, timings)
-            looked_up = lookups.take()
             if cache is not None:
-                cache.put(key, replace(page, lookups=looked_up))
+                cache.put(key, replace(page, lookups=lookups.take()))
         else:
             reused += 1
             replayed.extend(page.warnings)
-        emit(plan.object_pages[item.public_path], page.markdown)
+        if options.writer is None:
+            emit(plan.object_pages[item.public_path], page.markdown)
+        else:  # written once the model's prose is known
+            held.append((item, page))
         # the facts are let go: the index pages and the stats need only these
         listed[item.public_path] = _Listed.of(page.howto)
         problems += _example_problems(page.howto)
+    if options.writer is not None:
+        written = _with_prose(
+            options.writer, api, held, renderer, packages=analyze.packages, timings=timings
+        )
+        for item, markdown in written.pages:
+            emit(plan.object_pages[item.public_path], markdown)
     with _timed(timings, "render"):
         for module in api.modules:
             uri = plan.index_pages[module.path]
@@ -222,9 +237,91 @@ def write_pages(
         pages, plan, problems, api.source_dirs(), timings, _stats(listed), planned.lint
     )
     site.reused, site.analyzed = reused, len(listed) - reused
-    site.replayed = replayed
-    site.notes = list(api.notes)
+    site.replayed, site.notes = replayed, list(api.notes)
+    if options.writer is not None:
+        written.add_to(site)
     return site
+
+
+def _cached(
+    cache: PageCache | None, lookups: Recorder[Any], item: PublicObject, context: str
+) -> tuple[str, CachedPage | None]:
+    """The object's cache key and its cached page, if still valid."""
+    if cache is None:
+        return "", None
+    key = object_key(item, context)
+    page = cache.get(key)
+    return key, page if page is not None and lookups.still_valid(page) else None
+
+
+@dataclass(frozen=True)
+class _Written:
+    pages: list[tuple[PublicObject, str]]
+    problems: list[Problem]
+    warnings: list[str]
+    summary: str
+    fatal: str | None
+
+    def add_to(self, site: GeneratedSite) -> None:
+        site.problems += self.problems
+        site.warnings += self.warnings
+        site.notes.append(self.summary)
+        site.fatal = self.fatal
+
+
+def _with_prose(
+    options: LlmOptions,
+    api: LoadedApi,
+    held: list[tuple[PublicObject, CachedPage]],
+    renderer: Renderer,
+    *,
+    packages: frozenset[str],
+    timings: dict[str, float],
+) -> _Written:
+    """The held pages with the model's checked prose where it has some (`writer: llm`), the
+    warnings of the pages kept static and the run's summary line."""
+    subjects = [Subject(page.howto, _import_line(item.import_path)) for item, page in held]
+    grounding = Grounding(packages, _resolver(api), _api_paths(api))
+    with _timed(timings, "writer"):
+        result = ProseWriter(options).write(subjects, grounding)
+    pages = []
+    for item, page in held:
+        prose = result.prose.get(item.public_path)
+        shown = replace(page.howto, prose=prose) if prose else None
+        pages.append((item, renderer.render_howto(shown) if shown else page.markdown))
+    where = {item.public_path: page.howto.source for item, page in held}
+    problems, warnings = [], []
+    for rejection in result.rejected:
+        source = where.get(rejection.public_path)
+        problems.append(
+            Problem(
+                source.display_path if source else rejection.public_path,
+                source.lineno if source else 1,
+                f"the prose {options.model} wrote for '{rejection.public_path}' failed its "
+                f"check: {rejection.reason}; the page keeps the static text",
+            )
+        )
+    if result.unreachable is not None:
+        warnings.append(
+            f"no answer from {options.model} at {options.base_url or 'the default URL'} "
+            f"({result.unreachable}): {len(result.skipped)} page(s) keep the static text: "
+            + ", ".join(sorted(result.skipped))
+        )
+    return _Written(pages, problems, warnings, result.summary(options.model), result.fatal)
+
+
+def _import_line(import_path: str) -> str:
+    module, _, name = import_path.rpartition(".")
+    return f"from {module} import {name}" if module else f"import {name}"
+
+
+def _api_paths(api: LoadedApi) -> frozenset[str]:
+    """Every path a reader may meet: public, canonical, import and module paths, members."""
+    paths: set[str] = {module.path for module in api.modules}
+    for item in api.objects:
+        paths.update((item.public_path, item.obj.path, item.import_path, item.module_path))
+        paths.update(f"{item.public_path}.{name}" for name in item.obj.members)
+    return frozenset(paths)
 
 
 @dataclass(frozen=True)

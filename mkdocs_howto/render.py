@@ -73,6 +73,17 @@ def do_text(value: object) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
+def do_prose(value: object) -> str:
+    """A model's text: its `code spans` as code, everything else escaped (no raw HTML, no
+    Markdown it did not mean)."""
+    text, pieces, position = " ".join(str(value).split()), [], 0
+    for span in _CODE_SPAN.finditer(text):
+        pieces += [do_text(text[position : span.start()]), do_code(span.group(2).strip())]
+        position = span.end()
+    pieces.append(do_text(text[position:]))
+    return "".join(pieces)
+
+
 def do_lines(value: object) -> str:
     """Prose of several lines (a comment block): each escaped, joined by line breaks."""
     return "<br>".join(do_text(line.strip()) for line in str(value).split("\n"))
@@ -331,6 +342,7 @@ class Renderer:
             code=do_code,
             text=do_text,
             lines=do_lines,
+            prose=do_prose,
             sentence=do_sentence,
             fence=do_fence,
             docstring=do_docstring,

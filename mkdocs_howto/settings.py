@@ -18,6 +18,7 @@ from mkdocs_howto.generate import SiteOptions
 from mkdocs_howto.labels import DEFAULT_LANGUAGE, labels_for, language_for
 from mkdocs_howto.load import LoadOptions
 from mkdocs_howto.render import RenderOptions
+from mkdocs_howto.writer import LlmOptions
 
 _DEFAULT_PATHS = ["src", "."]
 
@@ -74,6 +75,10 @@ class HowToOptions(Protocol):
     def sibling_packages(self) -> str: ...
     @property
     def labels(self) -> dict[str, str]: ...
+    @property
+    def writer(self) -> str: ...
+    @property
+    def llm(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,29 @@ def site_options(howto: HowToOptions, settings: SiteSettings, log: Log) -> SiteO
         nav_depth=howto.nav_depth,
         lint_docstrings=howto.lint_docstrings != "off",
         vague_terms=tuple(howto.vague_terms),
+        writer=llm_options(howto, root) if howto.writer == "llm" else None,
+    )
+
+
+def llm_options(howto: HowToOptions, root: Path) -> LlmOptions:
+    """The model writer's options; its vague terms are the language's list (`llm.vague_terms`)
+    and the English one (`vague_terms`): a model may slip into English."""
+    llm = howto.llm
+    language = str(llm.language)
+    english = language.split("-", maxsplit=1)[0].lower() == "en"
+    own = [] if english else llm.vague_terms.get(language, [])
+    return LlmOptions(
+        model=str(llm.model),
+        cache_dir=root / llm.cache_dir,
+        base_url=llm.base_url,
+        api_key_env=llm.api_key_env,
+        concurrency=int(llm.concurrency),
+        timeout=float(llm.timeout),
+        max_retries=int(llm.max_retries),
+        temperature=float(llm.temperature),
+        language=language,
+        objects=tuple(llm.objects),
+        vague_terms=tuple(dict.fromkeys([*own, *howto.vague_terms])),
     )
 
 
