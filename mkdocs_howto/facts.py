@@ -209,6 +209,9 @@ class HowTo:
     prose: Prose | None = None
     """Description and steps written by a model and checked against the code (`writer: llm`);
     the page shows them first and keeps the static steps folded beneath."""
+    type_links: tuple[tuple[str, str], ...] = ()
+    """Type names as the tables write them (`Response`, `models.Request`) -> the link to the
+    page documenting them, for the names that resolve to a documented object."""
 
 
 @dataclass(frozen=True)

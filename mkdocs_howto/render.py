@@ -242,6 +242,35 @@ def do_wrapping_code(value: object) -> str:
     return "<code>" + "<wbr>".join(do_text(part) for part in _BREAK_AFTER.split(text)) + "</code>"
 
 
+def do_typed(value: object, links: Sequence[tuple[str, str]] = ()) -> str:
+    """A type as `do_wrapping_code` shows it, each name in `links` a link to its page:
+    `dict[str, ` `Response` `]`, the linked name its own code span."""
+    text = " ".join(str(value).split())
+    hrefs = dict(links)
+    parts: list[str] = []
+    start = 0
+    for name in _TYPE_NAME.finditer(text):
+        href = hrefs.get(name.group())
+        if href is None:
+            continue
+        parts += [_spaced_code(text[start : name.start()]), f"[{do_code(name.group())}]({href})"]
+        start = name.end()
+    return "".join([*parts, _spaced_code(text[start:])])
+
+
+def _spaced_code(text: str) -> str:
+    """`do_wrapping_code` keeping a space at either end (`int | ` next to a link)."""
+    code = do_wrapping_code(text)
+    if code and text.startswith(" "):
+        code = " " + code
+    if code and text.endswith(" "):
+        code += " "
+    return code
+
+
+_TYPE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
 def do_table(
     rows: Sequence[Sequence[str]],
     headers: Sequence[str],
@@ -352,6 +381,7 @@ class Renderer:
             indent_md=do_indent,
             table=do_table,
             wrapping_code=do_wrapping_code,
+            typed=do_typed,
             yaml=do_yaml,
         )
         labels = {**labels_for(None, {}), **dict(options.labels)}

@@ -349,3 +349,55 @@ class Rows:
     ids = re.findall(r'<h3 id="([^"]+)"', site.html("howto/pkg/Rows/index.html"))
     assert "iter-trailing" in ids and "iter-special" in ids
     assert len(ids) == len(set(ids))
+
+
+def test_type_names_in_tables_link_to_their_pages(package: Package) -> None:
+    """Parameter, Returns, Raises and Attributes tables link each documented type they name;
+    a name the module imports from elsewhere stays code, even when the package documents a
+    class of the same name."""
+    code = '''
+from __future__ import annotations
+
+from collections import OrderedDict as Ordered
+from dataclasses import dataclass
+
+
+class Ordered2:
+    """Not the imported one."""
+
+
+class FeedError(Exception):
+    """The feed cannot be read."""
+
+
+@dataclass
+class Reply:
+    """A reply."""
+
+    body: str
+    history: list[Reply] | None = None
+
+
+def fetch(url: str, previous: Reply | None, table: Ordered[str, int]) -> list[Reply]:
+    """Fetch the replies.
+
+    Returns:
+        The replies.
+
+    Raises:
+        FeedError: When the feed is down.
+    """
+    if not url:
+        raise FeedError(url)
+    return [Reply(url)]
+'''
+    src = package({"pkg/__init__.py": code})
+    site = build_site(src.parent, {"packages": ["pkg"]})
+    html = site.html("howto/pkg/fetch/index.html")
+    reply = '<a href="../Reply/"><code>Reply</code></a>'
+    assert f"{reply} <code>|<wbr> None</code>" in html  # the `previous` parameter
+    assert f"<code>list[<wbr></code>{reply}<code>]</code>" in html  # Returns
+    assert '<a href="../FeedError/"><code>FeedError</code></a>' in html  # Raises
+    assert "<code>Ordered[<wbr>str,<wbr> int]</code>" in html  # an import: not linked
+    # the page's own name is not linked on its own page
+    assert '<a href="./"><code>Reply' not in site.html("howto/pkg/Reply/index.html")

@@ -32,7 +32,7 @@ from mkdocs_howto.analyze.description import (
 from mkdocs_howto.analyze.docexamples import complete, module_of
 from mkdocs_howto.analyze.example import ExampleBuilder, doctest_source
 from mkdocs_howto.analyze.failures import failures_of
-from mkdocs_howto.analyze.links import link_steps, local_imports
+from mkdocs_howto.analyze.links import link_steps, link_types, local_imports
 from mkdocs_howto.analyze.members import attribute_rows, documented_params
 from mkdocs_howto.analyze.params import params_of
 from mkdocs_howto.analyze.phases import fold_long_phases, shape_steps
@@ -135,8 +135,37 @@ class Analyzer:
 
     def analyze(self, item: PublicObject) -> HowTo:
         if isinstance(item.obj, griffe.Class):
-            return self._class(item, item.obj)
-        return self._function(item, item.obj)
+            howto = self._class(item, item.obj)
+        else:
+            howto = self._function(item, item.obj)
+        return replace(howto, type_links=self._type_links(item, howto))
+
+    def _type_links(self, item: PublicObject, howto: HowTo) -> tuple[tuple[str, str], ...]:
+        """Links for the type names of the page's tables. A name the module binds (its own
+        class, an import) links only where that binding is documented; a name it does not
+        bind (a docstring's type) is looked up like a docstring role's target."""
+        links = self.links
+        page = links.targets.get(item.public_path) if links else None
+        if links is None or page is None:
+            return ()
+        module = item.obj.module
+        d = howto.description
+        texts = [p.annotation or "" for p in d.params]
+        texts += [doc.annotation or doc.name for doc in (*d.returns, *d.yields, *d.raises)]
+        texts += [attribute.annotation or "" for attribute in howto.attributes]
+
+        def resolve(name: str) -> str | None:
+            first, _, rest = name.partition(".")
+            if name.rsplit(".", 1)[-1].startswith("_"):
+                return None
+            bound = _module_level(module, first)
+            if bound is None:
+                target = links.find([name])
+            else:
+                target = links.targets.get(f"{bound}.{rest}" if rest else bound)
+            return links.link(page, target) if target and target != page else None
+
+        return link_types(texts, resolve)
 
     def _function(self, item: PublicObject, func: griffe.Function) -> HowTo:
         parsed = parse_object(func)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import griffe
@@ -34,6 +34,21 @@ def link_steps(steps: tuple[Step, ...], resolve: Resolver) -> tuple[Step, ...]:
         )
         for step in steps
     )
+
+
+def link_types(annotations: Iterable[str], resolve: Resolver) -> tuple[tuple[str, str], ...]:
+    """Each dotted name in the type texts (`dict[str, Response] | None`) that `resolve`
+    links, with its link, sorted by name."""
+    found: dict[str, str] = {}
+    for text in annotations:
+        for name in set(_DOTTED.findall(text)) - set(found):
+            href = resolve(name)
+            if href:
+                found[name] = href
+    return tuple(sorted(found.items()))
+
+
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 def link_sentence(text: Sentence, resolve: Resolver) -> Sentence:
