@@ -129,7 +129,7 @@ class LlmConfig(base.Config):  # type: ignore[no-untyped-call]
     """The language of the model's prose (`ru`, `de`…); names of code stay as written."""
     objects = c.ListOfItems(c.Type(str), default=["*"])
     """Glob patterns on public paths: the objects that get model prose."""
-    cache_dir = c.Type(str, default="docs/howto-llm")
+    cache_dir = c.Type(str, default="howto-llm")
     """Folder (relative to `mkdocs.yml`) of the answers, one JSON file per object: commit it,
     and builds that find every answer call no model."""
     vague_terms = c.DictOfItems(c.ListOfItems(c.Type(str)), default={})

@@ -206,7 +206,8 @@ def write_pages(
             key, page = _cached(cache, lookups, item, context)
         if page is None:
             lookups.take()
-            page = _analyze_and_render(item, analyzer, renderer, timings)
+            # `writer: llm` renders each page once, when its prose is known
+            page = _analyze_and_render(item, analyzer, renderer, timings, options.writer is None)
             if cache is not None:
                 cache.put(key, replace(page, lookups=lookups.take()))
         else:
@@ -286,9 +287,11 @@ def _with_prose(
         result = ProseWriter(options).write(subjects, grounding)
     pages = []
     for item, page in held:
-        prose = result.prose.get(item.public_path)
-        shown = replace(page.howto, prose=prose) if prose else None
-        pages.append((item, renderer.render_howto(shown) if shown else page.markdown))
+        prose, markdown = result.prose.get(item.public_path), page.markdown
+        if prose is not None or not markdown:
+            with _timed(timings, "render"):
+                markdown = renderer.render_howto(replace(page.howto, prose=prose))
+        pages.append((item, markdown))
     where = {item.public_path: page.howto.source for item, page in held}
     problems, warnings = [], []
     for rejection in result.rejected:
@@ -380,12 +383,18 @@ def _canonical(value: object) -> str:
 
 
 def _analyze_and_render(
-    item: PublicObject, analyzer: Analyzer, renderer: Renderer, timings: dict[str, float]
+    item: PublicObject,
+    analyzer: Analyzer,
+    renderer: Renderer,
+    timings: dict[str, float],
+    render: bool = True,
 ) -> CachedPage:
+    """The object's facts and (`render`) its page; without, the Markdown is left empty."""
     with _timed(timings, "analyze"), _GriffeWarnings() as warnings:
         howto = analyzer.analyze(item)
     with _timed(timings, "render"):
-        return CachedPage(howto, renderer.render_howto(howto), warnings=tuple(warnings.messages))
+        markdown = renderer.render_howto(howto) if render else ""
+        return CachedPage(howto, markdown, warnings=tuple(warnings.messages))
 
 
 class _GriffeWarnings(logging.Handler):

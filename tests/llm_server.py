@@ -43,6 +43,13 @@ def answer(description: str, steps: list[tuple[str, int, int]], example: str = "
 Script = Callable[[dict[str, Any], int], Reply]
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # the default backlog of 5 drops connections a client opens at once (concurrency 8):
+    # they come back a second later, which is the latency the bench measures
+    request_queue_size = 128
+
+
 class ModelServer:
     """Serves `POST /v1/chat/completions` from a script; `requests` holds each body."""
 
@@ -51,8 +58,7 @@ class ModelServer:
         self.requests: list[dict[str, Any]] = []
         self.authorizations: list[str] = []
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.httpd.daemon_threads = True
+        self.httpd = _Server(("127.0.0.1", 0), self._handler())
 
     @property
     def url(self) -> str:
@@ -138,19 +144,7 @@ def _completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    """`python tests/llm_server.py PORT DELAY`: a server answering every request after DELAY
-    seconds with a description-only answer (bench/llm.py uses it)."""
-    import sys  # noqa: PLC0415
-
-    port, delay = int(sys.argv[1]), float(sys.argv[2])
-    server = ModelServer(lambda body, n: Reply(_echo_answer(body), delay=delay))
-    server.httpd.server_close()
-    server.httpd = ThreadingHTTPServer(("127.0.0.1", port), server._handler())
-    server.httpd.serve_forever()
-
-
-def _echo_answer(body: dict[str, Any]) -> str:
+def echo_answer(body: dict[str, Any]) -> str:
     """An answer with one step covering the whole object (every check passes)."""
     facts = body["messages"][1]["content"]
     name = facts.split("\n", 1)[0].removeprefix("Object: ").split(" ", 1)[0]
@@ -160,7 +154,3 @@ def _echo_answer(body: dict[str, Any]) -> str:
     short = name.rsplit(".", 1)[-1]
     step = {"text": f"Runs the body of `{short}`.", "lines": [int(first), int(last)]}
     return json.dumps({"description": f"Documents `{short}`.", "steps": [step]})
-
-
-if __name__ == "__main__":
-    main()

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import ROOT, write_package
-from llm_server import ModelServer, Reply, answer
+from llm_server import ModelServer, Reply, answer, echo_answer
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 KEY = "sk-test-7f3a9c"
@@ -439,3 +439,41 @@ def test_the_default_writer_needs_no_server_and_no_openai(tmp_path: Path) -> Non
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_the_demo_rebuilds_from_its_answers_with_no_server_byte_identical(
+    demo_copy: Path, serve: Any
+) -> None:
+    """The demo with `writer: llm`: answered once by the server, then built from the answer
+    folder alone (no server, no key), page for page the same bytes."""
+    config = demo_copy / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    server = serve(lambda body, number: Reply(echo_answer(body)))
+
+    def build_demo(url: str, key: str | None) -> Build:
+        llm = f"{{model: test-model, base_url: '{url}', cache_dir: howto-llm}}"
+        config.write_text(
+            original.replace("paths: [src]", f"paths: [src]\n      writer: llm\n      llm: {llm}"),
+            encoding="utf-8",
+        )
+        env = {k: v for k, v in os.environ.items() if not k.endswith("_KEY")}
+        env.update(NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="0")
+        if key:
+            env["OPENAI_API_KEY"] = key
+        done = subprocess.run(
+            [MKDOCS, "build", "--strict"], cwd=demo_copy, env=env, capture_output=True,
+            text=True, timeout=300, check=False,
+        )
+        return Build(done.returncode, done.stderr, demo_copy / "site")
+
+    first = build_demo(server.url, KEY)
+    assert first.returncode == 0, first.log
+    objects = len(list((demo_copy / "howto-llm").glob("*.json")))
+    assert objects == len(server.requests) > 5
+    assert f"{objects} model calls, 0 cached, {objects} pages with model prose" in first.log
+    pages = site_files(first.site)
+    again = build_demo("http://127.0.0.1:9/v1", None)
+    assert again.returncode == 0, again.log
+    assert f"0 model calls, {objects} cached, {objects} pages with model prose" in again.log
+    assert site_files(again.site) == pages
+    assert len(server.requests) == objects
