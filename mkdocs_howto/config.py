@@ -100,12 +100,13 @@ class Bounded(c.Type[float]):
         self.kind, self.low, self.high = kind, low, high
 
     def run_validation(self, value: object) -> float:
+        given = value
         if self.kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
+            value = float(value)  # `timeout: 60` is a float too
         number = super().run_validation(value)
         if isinstance(number, bool) or number < self.low or (self.high and number > self.high):
             upper = f" and at most {self.high:g}" if self.high else ""
-            raise base.ValidationError(f"must be at least {self.low:g}{upper}, not {value!r}")
+            raise base.ValidationError(f"must be at least {self.low:g}{upper}, not {given!r}")
         return number
 
 

@@ -233,6 +233,8 @@ class Prose:
     steps: tuple[ProseStep, ...]
     example: str = ""
     """An example the model suggested, checked by the same verifier as generated ones."""
+    example_ran: bool = False
+    """The example also ran without an error (`verify_examples: run`)."""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
@@ -18,6 +18,7 @@ from mkdocs_howto.analyze.code import forget_load
 from mkdocs_howto.analyze.description import parse_docstring
 from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS, find_vague_terms, vague_pattern
 from mkdocs_howto.analyze.members import parse_kwargs_docstrings
+from mkdocs_howto.analyze.running import run_example
 from mkdocs_howto.analyze.symbols import Lookup, lookup_for
 from mkdocs_howto.cache import (
     CachedPage,
@@ -222,7 +223,7 @@ def write_pages(
         problems += _example_problems(page.howto)
     if options.writer is not None:
         written = _with_prose(
-            options.writer, api, held, renderer, packages=analyze.packages, timings=timings
+            options.writer, api, held, renderer, analyze=analyze, timings=timings
         )
         for item, markdown in written.pages:
             emit(plan.object_pages[item.public_path], markdown)
@@ -276,13 +277,15 @@ def _with_prose(
     held: list[tuple[PublicObject, CachedPage]],
     renderer: Renderer,
     *,
-    packages: frozenset[str],
+    analyze: AnalyzeOptions,
     timings: dict[str, float],
 ) -> _Written:
     """The held pages with the model's checked prose where it has some (`writer: llm`), the
     warnings of the pages kept static and the run's summary line."""
     subjects = [Subject(page.howto, _import_line(item.import_path)) for item, page in held]
-    grounding = Grounding(packages, _resolver(api), _api_paths(api))
+    grounding = Grounding(
+        analyze.packages, _resolver(api), _api_paths(api), _example_runner(analyze)
+    )
     with _timed(timings, "writer"):
         result = ProseWriter(options).write(subjects, grounding)
     pages = []
@@ -311,6 +314,20 @@ def _with_prose(
             + ", ".join(sorted(result.skipped))
         )
     return _Written(pages, problems, warnings, result.summary(options.model), result.fatal)
+
+
+def _example_runner(options: AnalyzeOptions) -> Callable[[str], tuple[str, ...]] | None:
+    """Under `verify_examples: run`, what runs a model's example as generated ones are run."""
+    if options.verify_examples != "run":
+        return None
+
+    def run(code: str) -> tuple[str, ...]:
+        ran = run_example(
+            code, doctest=False, paths=options.run_paths, timeout=options.run_timeout
+        )
+        return ran.problems
+
+    return run
 
 
 def _import_line(import_path: str) -> str:

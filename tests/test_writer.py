@@ -19,6 +19,8 @@ import yaml
 from conftest import ROOT, write_package
 from llm_server import ModelServer, Reply, answer, echo_answer
 
+from mkdocs_howto.config import OptionsError, validate_options
+
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 KEY = "sk-test-7f3a9c"
 ITEM = "shop.cart.add_item"
@@ -78,7 +80,13 @@ def shop(tmp_path: Path) -> Path:
 
 
 def build(
-    root: Path, url: str | None, *, strict: bool = False, key: str | None = KEY, **llm: Any
+    root: Path,
+    url: str | None,
+    *,
+    strict: bool = False,
+    key: str | None = KEY,
+    howto: dict[str, Any] | None = None,
+    **llm: Any,
 ) -> Build:
     """`mkdocs build` in a subprocess (the CLI, its worker process, its log)."""
     options = {
@@ -92,7 +100,9 @@ def build(
     config = {
         "site_name": "Shop",
         "theme": {"name": "material"},
-        "plugins": [{"howto": {"packages": ["shop"], "writer": "llm", "llm": options}}],
+        "plugins": [
+            {"howto": {"packages": ["shop"], "writer": "llm", "llm": options, **(howto or {})}}
+        ],
     }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.endswith("_KEY")}
@@ -477,3 +487,85 @@ def test_the_demo_rebuilds_from_its_answers_with_no_server_byte_identical(
     assert f"0 model calls, {objects} cached, {objects} pages with model prose" in again.log
     assert site_files(again.site) == pages
     assert len(server.requests) == objects
+
+
+# ----------------------------------------------------------------------------- examples
+
+
+EXAMPLE = "from shop import add_item\n\ncart = {}\nprint(add_item(cart, 'tea', 2))\n"
+
+
+def with_example(example: str) -> Reply:
+    data = json.loads(GOOD.content)
+    return Reply(json.dumps({**data, "example": example}))
+
+
+def test_a_checked_example_follows_the_pages_own(shop: Path, serve: Any) -> None:
+    server = serve([with_example(EXAMPLE)])
+    result = build(shop, server.url, strict=True)
+    assert result.returncode == 0, result.log
+    page = result.html()
+    mine = page.index("suggested by <code>test-model</code>")
+    assert page.index("generated from the signature") < mine
+    assert "checked: parses, imports resolve, calls match the signature" in page[mine:]
+    assert "add_item</span><span class=\"p\">(</span><span class=\"n\">cart" in page[mine:]
+
+
+def test_under_verify_examples_run_the_models_example_runs_too(shop: Path, serve: Any) -> None:
+    failing = "from shop import add_item\n\nprint(add_item({}, 'tea', 1 // 0))\n"
+    server = serve([with_example(failing)])
+    run = {"verify_examples": "run"}
+    result = build(shop, server.url, howto=run)
+    assert_static(result)
+    [warning] = result.warnings()
+    assert warning.startswith(rejected("example: fails when run: ZeroDivisionError").split(";")[0])
+    assert warning.endswith("; the page keeps the static text")
+
+    (shop / "answers").rename(shop / "answers-failed")
+    server = serve([with_example(EXAMPLE)])
+    result = build(shop, server.url, howto=run)
+    assert result.returncode == 0 and result.warnings() == [], result.log
+    page = result.html()
+    mine = page.index("suggested by <code>test-model</code>")
+    assert "ran: parses, imports resolve, calls match the signature, runs" in page[mine:]
+
+
+# ----------------------------------------------------------------------------- the options
+
+
+@pytest.mark.parametrize(
+    ("llm", "message"),
+    [
+        (
+            {},
+            "option 'llm': writer: llm needs `llm: {model: ...}`, the model name your server "
+            "knows (e.g. gpt-4o-mini, or llama3.1 on Ollama)",
+        ),
+        (
+            {"model": "m", "concurrency": 0},
+            "option 'llm': Sub-option 'concurrency': must be at least 1 and at most 64, not 0",
+        ),
+        (
+            {"model": "m", "timeout": -1},
+            "option 'llm': Sub-option 'timeout': must be at least 0.1, not -1",
+        ),
+        (
+            {"model": "m", "max_retries": 11},
+            "option 'llm': Sub-option 'max_retries': must be at least 1 and at most 10, not 11",
+        ),
+        (
+            {"model": "m", "temperature": "hot"},
+            "option 'llm': Sub-option 'temperature': Expected type: <class 'float'> but "
+            "received: <class 'str'>",
+        ),
+    ],
+)
+def test_the_llm_options_are_checked_before_any_work(llm: dict[str, Any], message: str) -> None:
+    with pytest.raises(OptionsError) as error:
+        validate_options({"packages": ["shop"], "writer": "llm", "llm": llm}, None)
+    assert str(error.value) == message
+
+
+def test_the_static_writer_needs_no_llm_options() -> None:
+    options, warnings = validate_options({"packages": ["shop"]}, None)
+    assert options.writer == "static" and warnings == []

@@ -63,6 +63,8 @@ class Grounding:
     lookup: Lookup
     api_paths: frozenset[str]
     """Every documented public, canonical and module path, and the names they end in."""
+    run: Callable[[str], tuple[str, ...]] | None = None
+    """Under `verify_examples: run`: runs an example, returns why it failed (empty: it ran)."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
 from mkdocs_howto.facts import Prose
@@ -179,6 +179,11 @@ class _Run:
         except check.AnswerError as error:
             return _Checked(None, [str(error)], answer)
         errors = check.problems(prose, subject, self.grounding, self.options.vague_terms)
+        if not errors and prose.example and self.grounding.run is not None:
+            # `verify_examples: run`: in a thread, the other answers go on meanwhile
+            ran = await asyncio.to_thread(self.grounding.run, prose.example)
+            errors = [f"example: {problem}" for problem in ran]
+            prose = replace(prose, example_ran=True)
         return _Checked(None if errors else prose, errors, answer)
 
     async def call(

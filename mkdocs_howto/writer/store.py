@@ -113,6 +113,7 @@ def _prose_data(prose: Prose) -> dict[str, object]:
             {"text": step.text, "lines": [step.lineno, step.endlineno]} for step in prose.steps
         ],
         "example": prose.example,
+        "example_ran": prose.example_ran,
     }
 
 
@@ -125,4 +126,5 @@ def _prose(data: dict[str, object]) -> Prose:
         str(data["description"]),
         tuple(ProseStep(str(s["text"]), int(s["lines"][0]), int(s["lines"][1])) for s in steps),
         str(data.get("example", "")),
+        bool(data.get("example_ran", False)),
     )
