@@ -278,15 +278,19 @@ class Analyzer:
         if links is None or page is None or not steps or body is None:
             return steps
         imported = local_imports(body, scope.module)
-        local = bound_names(body) - {"self", "cls"} - set(imported)
+
+        @functools.cache
+        def bound() -> set[str]:
+            # walked only for a body holding a name that would link: most hold none
+            return bound_names(body) - {"self", "cls"} - set(imported)
 
         # a name is resolved once per body: a method calls `self.send` in many steps
         @functools.cache
         def resolve(name: str) -> str | None:
             first, _, rest = name.partition(".")
             last = name.rsplit(".", 1)[-1]
-            if first in local or (last.startswith("_") and last not in _SHOWN_SPECIAL):
-                return None  # a local name, or a private member: plain code
+            if last.startswith("_") and last not in _SHOWN_SPECIAL:
+                return None  # a private member: plain code
             if first in ("self", "cls") and cls is not None:
                 target = _own_member(cls, rest, links.targets.get)
             else:
@@ -294,7 +298,9 @@ class Analyzer:
                 path = imported.get(first) or _module_level(scope.module, first)
                 path = f"{path}.{rest}" if path and rest else path
                 target = links.targets.get(path) if path else None
-            return links.link(page, target) if target and target != page else None
+            if target is None or target == page or first in bound():
+                return None  # nothing documented, this page, or a name the body binds
+            return links.link(page, target)
 
         return link_steps(steps, resolve)
 
