@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -129,6 +130,10 @@ class HowToEngine:
         self.listings = {}
         check_lexicon(howto.lexicon, howto.vague_terms)
         self.options = site_options(howto, settings, self.log)
+        if self.serving and self.options.writer is not None:
+            # the static pages now, the model's prose when its answers arrive
+            writer = replace(self.options.writer, background=True)
+            self.options = replace(self.options, writer=writer)
         self.renderer = self._renderer(self.options.render)
         self.cache_dir = settings.root / howto.cache_dir if howto.cache_dir else None
         self.own_time = time.perf_counter() - start
@@ -381,6 +386,9 @@ class HowToEngine:
             watched.update(path for path in usage if path.exists())
         if self.site is not None:
             watched.update(self.site.source_dirs)
+        if self.options.writer is not None:  # an answer arriving (`mkdocs serve`) rebuilds
+            self.options.writer.cache_dir.mkdir(parents=True, exist_ok=True)
+            watched.add(self.options.writer.cache_dir)
         return sorted(watched)
 
     def log_summary(self, site: GeneratedSite, in_worker: bool = False) -> None:

@@ -308,10 +308,11 @@ def _with_prose(
             )
         )
     if result.unreachable is not None:
+        left = sorted(result.skipped)
+        static = f": {len(left)} page(s) keep the static text: {', '.join(left)}" if left else ""
         warnings.append(
             f"no answer from {options.model} at {options.base_url or 'the default URL'} "
-            f"({result.unreachable}): {len(result.skipped)} page(s) keep the static text: "
-            + ", ".join(sorted(result.skipped))
+            f"({result.unreachable}){static}"
         )
     return _Written(pages, problems, warnings, result.summary(options.model), result.fatal)
 

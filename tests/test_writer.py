@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 import yaml
 from conftest import ROOT, write_package
 from llm_server import ModelServer, Reply, answer, echo_answer
+from test_serve import free_port, wait_for
 
 from mkdocs_howto.config import OptionsError, validate_options
 
@@ -569,3 +571,41 @@ def test_the_llm_options_are_checked_before_any_work(llm: dict[str, Any], messag
 def test_the_static_writer_needs_no_llm_options() -> None:
     options, warnings = validate_options({"packages": ["shop"]}, None)
     assert options.writer == "static" and warnings == []
+
+
+# ----------------------------------------------------------------------------- mkdocs serve
+
+
+def test_serve_shows_the_static_page_until_the_answer_arrives(shop: Path, serve: Any) -> None:
+    server = serve([Reply(GOOD.content, delay=3.0)])
+    build(shop, server.url, key=None, objects=["none"])  # writes mkdocs.yml, asks nothing
+    config = (shop / "mkdocs.yml").read_text(encoding="utf-8")
+    (shop / "mkdocs.yml").write_text(config.replace("- none", "- '*'"), encoding="utf-8")
+    env = {**os.environ, "OPENAI_API_KEY": KEY, "NO_MKDOCS_2_WARNING": "1"}
+    port = free_port()
+    log_file = shop / "serve.log"
+    command = [MKDOCS, "serve", "--livereload", "-a", f"127.0.0.1:{port}"]
+    with log_file.open("wb") as output:
+        process = subprocess.Popen(command, cwd=shop, env=env, stdout=output, stderr=output)
+    url = f"http://127.0.0.1:{port}/{PAGE.removesuffix('index.html')}"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return str(response.read().decode("utf-8"))
+        except OSError:
+            return ""
+
+    try:
+        wait_for(lambda: "add_item" in page(), 60, "the first build")
+        assert BADGE not in page()  # the static page while the model answers
+        assert FOLD not in page()
+        wait_for(lambda: BADGE in page(), 60, "the page with the model's prose")
+        log = log_file.read_text(encoding="utf-8")
+        assert "0 model calls, 0 cached, 0 pages with model prose, 0 kept static" in log
+        assert "1 asked in the background" in log
+        assert "0 model calls, 1 cached, 1 pages with model prose" in log
+        assert len(server.requests) == 1  # the rebuild its answer triggered asked nothing
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -42,6 +42,9 @@ class LlmOptions:
     """Glob patterns on public paths: only these objects get model prose."""
     vague_terms: tuple[str, ...] = DEFAULT_VAGUE_TERMS
     """The vague terms of `language`."""
+    background: bool = False
+    """`mkdocs serve`: missing answers are asked in a thread while the static pages are
+    served; each answer file it writes makes serve rebuild (the folder is watched)."""
 
     def wanted(self, public_path: str) -> bool:
         return any(fnmatch.fnmatchcase(public_path, pattern) for pattern in self.objects)
@@ -90,12 +93,15 @@ class WriteResult:
     skipped: list[str] = field(default_factory=list)
     fatal: str | None = None
     """Why the build must fail (no API key while answers are missing): no model was called."""
+    waiting: int = 0
+    """`background`: objects whose answer is being asked for (their pages are static now)."""
 
     def summary(self, model: str) -> str:
+        waiting = f", {self.waiting} asked in the background" if self.waiting else ""
         return (
             f"prose by {model}: {self.calls} model calls, {self.cached} cached, "
             f"{len(self.prose)} pages with model prose, {len(self.rejected)} kept static, "
-            f"{self.tokens} tokens, {self.seconds:.1f} s"
+            f"{self.tokens} tokens, {self.seconds:.1f} s{waiting}"
         )
 
 

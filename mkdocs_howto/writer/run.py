@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
@@ -69,12 +70,16 @@ class ProseWriter:
         api_key = os.environ.get(self.options.api_key_env, "")
         if jobs and not api_key:
             result.fatal = self._no_key(len(jobs))
+        elif jobs and self.options.background:
+            _BACKGROUND.start(_Run(self, grounding, WriteResult(), api_key), jobs, result)
         elif jobs:
             run = _Run(self, grounding, result, api_key)
             try:
                 asyncio.run(run.all(jobs))
             finally:
                 run.progress_done()
+        if self.options.background:
+            result.unreachable = _BACKGROUND.take_notice()
         result.seconds = time.perf_counter() - start
         return result
 
@@ -96,6 +101,43 @@ class ProseWriter:
             f"{self.options.api_key_env} (the `llm.api_key_env` option names it; a local "
             "server takes any value)"
         )
+
+
+class _Background:
+    """`mkdocs serve`'s answers: asked in a thread while the static pages are served. A key
+    already being asked for is not asked again by the rebuilds its answers trigger."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.asking: set[str] = set()
+        self.notice: str | None = None
+
+    def start(self, run: _Run, jobs: list[_Job], result: WriteResult) -> None:
+        with self.lock:
+            jobs = [job for job in jobs if job.key not in self.asking]
+            self.asking.update(job.key for job in jobs)
+        result.waiting = len(jobs)
+        if jobs:
+            run.show_progress = False  # the serve log is not a terminal line to redraw
+            threading.Thread(target=self._ask, args=(run, jobs), daemon=True).start()
+
+    def _ask(self, run: _Run, jobs: list[_Job]) -> None:
+        try:
+            asyncio.run(run.all(jobs))
+        finally:
+            with self.lock:
+                self.asking.difference_update(job.key for job in jobs)
+                if run.result.unreachable is not None:
+                    self.notice = f"{run.result.unreachable}; asked again at the next rebuild"
+                    run.result.skipped.clear()
+
+    def take_notice(self) -> str | None:
+        with self.lock:
+            notice, self.notice = self.notice, None
+        return notice
+
+
+_BACKGROUND = _Background()
 
 
 def _record(result: WriteResult, entry: Entry) -> None:
