@@ -222,9 +222,7 @@ def write_pages(
         listed[item.public_path] = _Listed.of(page.howto)
         problems += _example_problems(page.howto)
     if options.writer is not None:
-        written = _with_prose(
-            options.writer, api, held, renderer, analyze=analyze, timings=timings
-        )
+        written = _with_prose(options.writer, api, held, renderer, analyze=analyze, timings=timings)
         for item, markdown in written.pages:
             emit(plan.object_pages[item.public_path], markdown)
     with _timed(timings, "render"):
@@ -323,9 +321,7 @@ def _example_runner(options: AnalyzeOptions) -> Callable[[str], tuple[str, ...]]
         return None
 
     def run(code: str) -> tuple[str, ...]:
-        ran = run_example(
-            code, doctest=False, paths=options.run_paths, timeout=options.run_timeout
-        )
+        ran = run_example(code, doctest=False, paths=options.run_paths, timeout=options.run_timeout)
         return ran.problems
 
     return run

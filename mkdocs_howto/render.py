@@ -85,8 +85,41 @@ def do_prose(value: object) -> str:
 
 
 def do_lines(value: object) -> str:
-    """Prose of several lines (a comment block): each escaped, joined by line breaks."""
-    return "<br>".join(do_text(line.strip()) for line in str(value).split("\n"))
+    """Prose of several lines (a comment block): each escaped, its `code` spans (single or
+    double backticks, as authors write them in comments) as code, joined by line breaks."""
+    return "<br>".join(_with_code(line.strip()) for line in str(value).split("\n"))
+
+
+def do_title(value: object) -> str:
+    """A comment that titles a step: its first sentence (or first line) bold, the rest of
+    the comment plain after it, so a paragraph-long comment does not shout."""
+    text = str(value).strip()
+    head, newline, tail = text.partition("\n")
+    end = _SENTENCE_END.search(head)
+    if end:
+        head, tail = head[: end.start() + 1], head[end.end() :] + newline + tail
+    elif newline:
+        tail = newline + tail
+    bold = f"**{_with_code(head)}**"
+    if not tail.strip():
+        return bold
+    # a new line (a paragraph, a list item) stays a line break; a sentence runs on
+    return bold + ("<br>" if tail.startswith("\n") else " ") + do_lines(tail.strip())
+
+
+def _with_code(text: str) -> str:
+    parts = _COMMENT_CODE.split(text)
+    # split() alternates: text, ticks, code, text, ticks, code, …, text
+    return "".join(
+        do_code(part) if index % 3 == 2 else "" if index % 3 == 1 else do_text(part)
+        for index, part in enumerate(parts)
+    )
+
+
+#: A code span in a comment: `x` or ``x`` (reST), closed by the same run of backticks.
+_COMMENT_CODE = re.compile(r"(`{1,2})([^`]+)\1(?!`)")
+#: The end of a title's first sentence: a stop, then a space and a capital (or a quote).
+_SENTENCE_END = re.compile(r"[.!?](\s+)(?=[A-Z`\"'(])")
 
 
 def do_sentence(value: Sentence) -> str:
@@ -382,6 +415,7 @@ class Renderer:
             table=do_table,
             wrapping_code=do_wrapping_code,
             typed=do_typed,
+            title=do_title,
             yaml=do_yaml,
         )
         labels = {**labels_for(None, {}), **dict(options.labels)}

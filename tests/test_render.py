@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import build_site
 
-from mkdocs_howto.render import do_code, do_docstring, do_fence, do_text
+from mkdocs_howto.render import do_code, do_docstring, do_fence, do_text, do_title
 
 Package = Callable[[dict[str, str]], Path]
 
@@ -124,3 +124,20 @@ def test_do_text_escapes_markdown_and_html() -> None:
 def test_do_docstring_closes_an_unclosed_fence_only() -> None:
     assert do_docstring("x\n```py\ny") == "x\n```py\ny\n```"
     assert do_docstring("x\n~~~~\ny\n~~~~") == "x\n~~~~\ny\n~~~~"
+
+
+def test_a_long_comment_title_bolds_its_first_sentence_only() -> None:
+    comment = (
+        "Only call the value when the resolver passed it through. If it substituted"
+        " ``True`` -> flag_value, the result is the programmer's `flag_value`."
+    )
+    assert do_title(comment) == (
+        "**Only call the value when the resolver passed it through.** If it substituted"
+        " `True` -&gt; flag\\_value, the result is the programmer's `flag_value`."
+    )
+
+
+def test_a_title_keeps_its_line_breaks_after_the_bold_part() -> None:
+    assert do_title("Return the digest\n- lower case") == "**Return the digest**<br>- lower case"
+    assert do_title("e.g. a title. Then more") == "**e.g. a title.** Then more"
+    assert do_title("Send *now* `x`") == "**Send \\*now\\* `x`**"

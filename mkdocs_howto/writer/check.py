@@ -58,8 +58,12 @@ def parse(answer: str, model: str) -> Prose:
         raise AnswerError('"steps" is missing or not a list')
     if example is not None and not isinstance(example, str):
         raise AnswerError('"example" is not a string')
-    return Prose(model, description.strip(), tuple(_step(n, s) for n, s in enumerate(steps, 1)),
-                 (example or "").strip())
+    return Prose(
+        model,
+        description.strip(),
+        tuple(_step(n, s) for n, s in enumerate(steps, 1)),
+        (example or "").strip(),
+    )
 
 
 def _step(number: int, item: object) -> ProseStep:
@@ -190,10 +194,7 @@ def _lines(prose: Prose, howto: HowTo) -> list[str]:
         if not any(start <= static.lineno <= end for start, end in cited):
             one = static.endlineno == static.lineno
             lines = f" {static.lineno}" if one else f"s {static.lineno}-{static.endlineno}"
-            found.append(
-                f"no step covers line{lines} "
-                "(a step of the static analysis)"
-            )
+            found.append(f"no step covers line{lines} (a step of the static analysis)")
     return found
 
 
