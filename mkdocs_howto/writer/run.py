@@ -5,6 +5,7 @@ answer checked and written to the cache as it arrives (Ctrl-C keeps the finished
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import sys
@@ -70,6 +71,11 @@ class ProseWriter:
         api_key = os.environ.get(self.options.api_key_env, "")
         if jobs and not api_key:
             result.fatal = self._no_key(len(jobs))
+        elif jobs and importlib.util.find_spec("openai") is None:
+            result.fatal = (
+                f"writer: llm needs the openai package for {len(jobs)} object(s) without a "
+                'cached answer: pip install "mkdocs-howto[llm]"'
+            )
         elif jobs and self.options.background:
             _BACKGROUND.start(_Run(self, grounding, WriteResult(), api_key), jobs, result)
         elif jobs:
