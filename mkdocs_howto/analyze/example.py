@@ -212,6 +212,9 @@ class ClassTarget:
     """Constructor parameter name -> a value a reader would pass (`values.py`)."""
     factory: Factory | None = None
     """A function of the package returning this class: where readers get one from."""
+    alternatives: tuple[Callable_, ...] = ()
+    """Other public methods, most wanted first: called instead of `method` when that needs
+    a value no source gives (the example then runs as written)."""
 
 
 @dataclass(frozen=True)
@@ -331,6 +334,14 @@ class ExampleBuilder:
             subclass = self._class_stub(owner, self.name, target.implement)
         method = target.method
         if method is not None and method.binding != "instance":
+            # called on the class itself: no instance is needed, none is invented ...
+            on_class = replace(method, binding="instance")  # `owner.m(...)` as written
+            fed = self._fed_call(owner, on_class, target)
+            if fed is None and target.alternatives:
+                # ... unless it needs a value no source gives and an instance method does not
+                built = self._with_alternative(owner, var, target, subclass)
+                if built is not None:
+                    return built
             args = self._args(method.params, target.defaults, method.values)
             call = f"{owner}.{method.name}({args})"
             return self._assemble(self._use(call, method, "result"), prelude=subclass)
@@ -341,6 +352,30 @@ class ExampleBuilder:
             use = [f"{target.context} {instance} as {var}:", *_indent(inner)]
             return self._assemble(use, prelude=subclass)
         return self._assemble([f"{var} = {instance}", *inner], prelude=subclass)
+
+    def _with_alternative(
+        self, owner: str, var: str, target: ClassTarget, subclass: list[str]
+    ) -> str | None:
+        """The instance built and another public method called, when both need no `...`."""
+        placeholders, imports = list(self.placeholders), set(self.imports)
+        needs_async = self.needs_async
+        instance = self._instance(owner, target)
+        inner = next(
+            (
+                lines
+                for candidate in target.alternatives
+                if (lines := self._fed_call(var, candidate, target)) is not None
+            ),
+            None,
+        )
+        if inner is not None and len(self.placeholders) == len(placeholders):
+            if target.context is not None:
+                self.needs_async |= target.context == "async with"
+                use = [f"{target.context} {instance} as {var}:", *_indent(inner)]
+                return self._assemble(use, prelude=subclass)
+            return self._assemble([f"{var} = {instance}", *inner], prelude=subclass)
+        self.placeholders, self.imports, self.needs_async = placeholders, imports, needs_async
+        return None
 
     def _decorating(self, function: Callable_, role: DecoratorRole) -> str:
         """A decorator is shown where it is used: above a function or class of the reader's."""
@@ -418,12 +453,32 @@ class ExampleBuilder:
     def _on_instance(self, var: str, target: ClassTarget) -> list[str]:
         method = target.method
         if method is not None:
+            for candidate in (method, *target.alternatives):
+                lines = self._fed_call(var, candidate, target)
+                if lines is not None:
+                    return lines
+            owner = var if method.binding == "instance" else self.name
             args = self._args(method.params, target.defaults, method.values)
-            return self._use(f"{var}.{method.name}({args})", method, "result")
+            return self._use(f"{owner}.{method.name}({args})", method, "result")
         if target.call is not None:
             call = f"{var}({self._args(target.call.params, target.defaults, target.call.values)})"
             return self._use(call, target.call, "result")
         return [f"print({var})"]
+
+    def _fed_call(self, var: str, method: Callable_, target: ClassTarget) -> list[str] | None:
+        """The lines calling `method` (on `var`, or on the class for a class or static
+        method) when every argument got a value; else None, with nothing it added kept."""
+        if method.binding not in ("instance", "class", "static"):
+            return None
+        placeholders, imports = list(self.placeholders), set(self.imports)
+        needs_async = self.needs_async
+        owner = var if method.binding == "instance" else self.name
+        args = self._args(method.params, target.defaults, method.values)
+        lines = self._use(f"{owner}.{method.name}({args})", method, "result")
+        if len(self.placeholders) == len(placeholders):
+            return lines
+        self.placeholders, self.imports, self.needs_async = placeholders, imports, needs_async
+        return None
 
     def _use(self, call: str, function: Callable_, var: str) -> list[str]:
         shape = function.shape
@@ -506,6 +561,8 @@ class ExampleBuilder:
 
     def _value_for(self, annotation: str, name: str) -> str:
         annotation = annotation.strip().strip("\"'")
+        # `t.Optional[...]`, `te.Literal[...]`: typing's forms under the module's alias
+        annotation = _TYPING_PREFIX.sub("", annotation)
         optional = re.fullmatch(r"Optional\[(.+)\]", annotation)
         if optional:
             return self._value_for(optional.group(1), name)
@@ -659,6 +716,7 @@ def import_block(lines: set[str]) -> list[str]:
 
 
 _VARIADIC = ("variadic positional", "variadic keyword")
+_TYPING_PREFIX = re.compile(r"\b[A-Za-z_][\w.]*\.(?=(?:Optional|Union|Literal|Annotated)\[)")
 
 
 def _has_ellipsis(value: str) -> bool:

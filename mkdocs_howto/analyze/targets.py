@@ -105,13 +105,28 @@ def _verb_rank(name: str) -> int:
     return len(_PRIMARY_VERBS) if name.startswith("add_") else -1
 
 
-def _central_method(
-    cls: griffe.Class, methods: dict[str, griffe.Function]
-) -> griffe.Function | None:
-    """The method a reader most likely came for: one named for a primary action (`get`,
-    `print`, `render`: the earlier in `_PRIMARY_VERBS` wins; then `add_*`), else the one the
-    class's own code calls most (`self.request(...)` from `get`, `post`…), else the first."""
-    public = [
+#: Other methods an example may call instead of the central one when that one needs a value
+#: no source gives (`render(task=...)`), most wanted first.
+MAX_ALTERNATIVES = 6
+
+
+def _alternatives(
+    cls: griffe.Class, methods: dict[str, griffe.Function], central: griffe.Function | None
+) -> list[griffe.Function]:
+    """Public methods other than `central`: primary actions first, then in source order."""
+    others = [m for m in _callable_public(methods) if m is not central]
+    ranked = sorted(
+        enumerate(others),
+        key=lambda found: (
+            _verb_rank(found[1].name) if _verb_rank(found[1].name) >= 0 else 99,
+            found[0],
+        ),
+    )
+    return [m for _, m in ranked][:MAX_ALTERNATIVES]
+
+
+def _callable_public(methods: dict[str, griffe.Function]) -> list[griffe.Function]:
+    return [
         m
         for name, m in methods.items()
         if not name.startswith("_")
@@ -121,6 +136,15 @@ def _central_method(
         and replacing_decorator(m) is None  # `@memoized_property`: not called by its `def`
         and (m.parameters or {"staticmethod", "classmethod"} & m.labels)  # `def helper():`
     ]
+
+
+def _central_method(
+    cls: griffe.Class, methods: dict[str, griffe.Function]
+) -> griffe.Function | None:
+    """The method a reader most likely came for: one named for a primary action (`get`,
+    `print`, `render`: the earlier in `_PRIMARY_VERBS` wins; then `add_*`), else the one the
+    class's own code calls most (`self.request(...)` from `get`, `post`…), else the first."""
+    public = _callable_public(methods)
     if len(public) < 2:
         return public[0] if public else None
     primary = [(_verb_rank(m.name), i, m) for i, m in enumerate(public) if _verb_rank(m.name) >= 0]
@@ -186,6 +210,7 @@ def class_target(
         guard=definition_guard(home, cls) if isinstance(home, griffe.Module) else None,
         init_values=_init_values(cls, init_params),
         factory=factory,
+        alternatives=tuple(callable_of(m) for m in _alternatives(cls, methods, method)),
     )
 
 
@@ -303,6 +328,25 @@ def _defaults(cls: griffe.Class, name: str) -> dict[str, str]:
 _TYPE_EXPRESSION = re.compile(r"^[\w.\[\], |'\"]+$")
 
 
+def type_var_value(value: str | None) -> str | None:
+    """What a `TypeVar("V", …)` accepts, as an annotation: its bound, its first constraint,
+    or `Any` for an unbound one; None for anything else."""
+    if not value:
+        return None
+    try:
+        tree = ast.parse(value, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    if not (isinstance(tree, ast.Call) and ast.unparse(tree.func).split(".")[-1] == "TypeVar"):
+        return None
+    bound = next((k.value for k in tree.keywords if k.arg == "bound"), None)
+    chosen = bound or (tree.args[1] if len(tree.args) > 1 else None)
+    if chosen is None:
+        return "Any"
+    text = chosen.value if isinstance(chosen, ast.Constant) else ast.unparse(chosen)
+    return text if isinstance(text, str) and _TYPE_EXPRESSION.match(text) else None
+
+
 def hints_for(
     objects: Iterable[griffe.Object | griffe.Alias], lookup: Lookup, depth: int = 2
 ) -> dict[str, Hint]:
@@ -310,6 +354,7 @@ def hints_for(
     the types their type aliases stand for; classes of the packages are built from their
     constructors, whose own annotations get hints too (`depth` levels: a click `Context`
     needs a `Command`)."""
+    objects = list(objects)
     hints: dict[str, Hint] = {}
     nested: list[griffe.Object | griffe.Alias] = []
     for expr in _annotations(objects):
@@ -323,12 +368,20 @@ def hints_for(
                 # a type alias (`UriType = str | bytes`): values are built for what it names
                 hints[part.name] = Hint(symbol.value, "", alias=True)
                 continue
+            stands_for = type_var_value(symbol.value) if symbol.kind == "attribute" else None
+            if stands_for is not None:
+                # `V = TypeVar("V", bound=str)`: any value of its bound, constraint or type
+                hints[part.name] = Hint(stands_for, "", alias=True)
+                continue
             if symbol.kind == "class" and symbol.buildable and symbol.runtime:
                 # a class of the packages: built from its own constructor where possible
                 module, cls = symbol.import_path.rsplit(".", 1)
                 home = lookup(module)
                 if home is not None and home.kind == "module":  # not a nested class
-                    found = _griffe_object(expr, part.canonical_path)
+                    # an annotation Griffe keeps without its scope still names a loaded class
+                    found = _griffe_object(expr, part.canonical_path) or _loaded(
+                        objects, part.canonical_path
+                    )
                     target = _final(found)
                     values = (
                         _init_values(target, symbol.params)
@@ -340,8 +393,6 @@ def hints_for(
                     )
                     if found is not None:
                         nested.append(found)
-                    if found is not None:
-                        nested.append(found)
                 continue
             if symbol.enum_member is None:
                 continue
@@ -351,6 +402,18 @@ def hints_for(
         for name, hint in hints_for(nested, lookup, depth - 1).items():
             hints.setdefault(name, hint)  # the documented object's own names come first
     return hints
+
+
+def _loaded(
+    objects: list[griffe.Object | griffe.Alias], path: str
+) -> griffe.Object | griffe.Alias | None:
+    for obj in objects[:1]:
+        try:
+            found = obj.modules_collection.get_member(path)
+        except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+            return None
+        return found if isinstance(found, griffe.Object | griffe.Alias) else None
+    return None
 
 
 def _final(found: griffe.Object | griffe.Alias | None) -> griffe.Object | None:

@@ -20,7 +20,9 @@ from typing import Any
 
 import griffe
 
+from mkdocs_howto.analyze.classes import constructor_params
 from mkdocs_howto.analyze.code import load_memo, own_nodes, parse_object
+from mkdocs_howto.analyze.params import params_of
 from mkdocs_howto.facts import Param
 from mkdocs_howto.sources import PARSED_TREES
 
@@ -280,6 +282,9 @@ def _body_values(
         ):
             if name not in found and fits(value, names[name].annotation):
                 found[name] = value
+    for name, value in _passed_on(func, nodes, names).items():
+        if name not in found and fits(value, names[name].annotation):
+            found[name] = value
     loops = _loop_items(nodes)
     read = _names_read(nodes)
     for name in names:
@@ -288,6 +293,105 @@ def _body_values(
         built = _items_value(name, nodes, loops) or _callback(name, nodes)
         if built is not None:
             found[name] = built
+    return found
+
+
+#: Functions whose values are being read: a call passing a parameter on to a function that
+#: passes it back (or to itself) stops there.
+_READING: set[str] = set()
+#: How many calls deep a parameter is followed to where it is used.
+MAX_PASSED_ON = 2
+
+
+def _passed_on(
+    func: griffe.Function | None, nodes: list[ast.AST], names: Mapping[str, Param]
+) -> dict[str, str]:
+    """A parameter the body passes unchanged to a function or class of the package
+    (`Spinner(spinner_name)`): the value that one's own sources give its parameter."""
+    if func is None or len(_READING) >= MAX_PASSED_ON or func.path in _READING:
+        return {}
+    found: dict[str, str] = {}
+    _READING.add(func.path)
+    try:
+        for node in nodes:
+            if not isinstance(node, ast.Call):
+                continue
+            passed = _passed_names(node, names)
+            if not passed or set(passed.values()) <= set(found):
+                continue
+            callee = _callee(func, node.func)
+            if callee is None:
+                continue
+            values = dict(_callee_values(callee))
+            targets = _callee_params(callee)
+            for where, name in passed.items():
+                param = targets.get(where)
+                if param is not None and param in values and name not in found:
+                    found[name] = values[param]
+    finally:
+        _READING.discard(func.path)
+    return found
+
+
+def _passed_names(call: ast.Call, names: Mapping[str, Param]) -> dict[int | str, str]:
+    """Position or keyword -> the parameter passed there as a bare name."""
+    passed: dict[int | str, str] = {}
+    for position, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            break
+        if isinstance(arg, ast.Name) and arg.id in names:
+            passed[position] = arg.id
+    for keyword in call.keywords:
+        value = keyword.value
+        if keyword.arg and isinstance(value, ast.Name) and value.id in names:
+            passed[keyword.arg] = value.id
+    return passed
+
+
+def _callee(func: griffe.Function, node: ast.expr) -> griffe.Object | None:
+    """The package's function or class a call names: a module-level name of the function's
+    module, or `self.method` of its class."""
+    member: object = None
+    if isinstance(node, ast.Name):
+        member = func.module.members.get(node.id)
+    elif (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in ("self", "cls")
+        and isinstance(func.parent, griffe.Class)
+    ):
+        member = func.parent.all_members.get(node.attr)
+    try:
+        target = member.final_target if isinstance(member, griffe.Alias) else member
+    except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return None
+    return target if isinstance(target, griffe.Function | griffe.Class) else None
+
+
+def _callee_values(callee: griffe.Object) -> tuple[tuple[str, str], ...]:
+    if isinstance(callee, griffe.Function):
+        return reader_values(callee, callee, params_of(callee))
+    assert isinstance(callee, griffe.Class)
+    params = constructor_params(callee) or ()
+    init = callee.all_members.get("__init__")
+    try:
+        body = init.final_target if isinstance(init, griffe.Alias) else init
+    except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+        body = None
+    function = body if isinstance(body, griffe.Function) else None
+    return reader_values(callee, function, params)
+
+
+def _callee_params(callee: griffe.Object) -> dict[int | str, str]:
+    """Position (for positional parameters) and keyword -> the callee's parameter name."""
+    if isinstance(callee, griffe.Function):
+        params = params_of(callee)  # `self` / `cls` left out
+    else:
+        assert isinstance(callee, griffe.Class)
+        params = constructor_params(callee) or ()
+    found: dict[int | str, str] = {p.name: p.name for p in params}
+    positional = [p for p in params if p.kind in ("positional-only", "positional or keyword")]
+    found.update(enumerate(p.name for p in positional))
     return found
 
 
