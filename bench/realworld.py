@@ -639,8 +639,9 @@ def check_site(site: object, expected: Expected, result: Result) -> None:
         else:
             result.examples_ok += 1
             where = origin.group(1) if origin else "?"
+            session = code if language == "pycon" or code.lstrip().startswith(">>>") else ""
             code = example_source(language, code)
-            result.examples.append({"id": f"{public} [{where}]", "code": code})
+            result.examples.append({"id": f"{public} [{where}]", "code": code, "doctest": session})
             for kind in hollow_values(code):
                 result.hollow.setdefault(kind, []).append(public)
     result.example_origins = dict(origins)

@@ -10,13 +10,17 @@ most common exceptions of the rest.
     .venv/bin/python bench/run_examples.py --venv /work/bench-venv rich click attrs
 
 Examples that need the network or a terminal fail here as they would for a reader offline;
-pick pure-Python packages for the exit-0 rate.
+pick pure-Python packages for the exit-0 rate. A doctest session that fails as a script is
+run as the session it is (`python -m doctest`): it passes when its output is the one it
+shows, so one showing the exception it expects (`Version("invalid")` → `InvalidVersion`)
+passes, and one whose statements raise where it shows none fails.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import re
 import subprocess
 import sys
 import tempfile
@@ -28,12 +32,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import realworld
 
 
-def run(python: Path, code: str, timeout: float) -> tuple[bool, str]:
-    """Exit 0 or not, and the exception's name (last line of stderr) when not."""
+def run(python: Path, code: str, timeout: float, session: str = "") -> tuple[bool, str]:
+    """Exit 0 or not, and the exception's name (last line of stderr) when not. A doctest
+    session (`session`) runs as one, with `python -m doctest`: its output is part of it
+    (a session showing the traceback it expects passes, one whose output differs fails)."""
     with tempfile.TemporaryDirectory() as scratch:
+        command = [str(python), "-c", code]
+        if session:
+            (Path(scratch) / "example.txt").write_text(session, encoding="utf-8")
+            command = [str(python), "-m", "doctest", "example.txt"]
         try:
             done = subprocess.run(
-                [str(python), "-c", code],
+                command,
                 capture_output=True,
                 text=True,
                 timeout=timeout,
@@ -45,6 +55,9 @@ def run(python: Path, code: str, timeout: float) -> tuple[bool, str]:
             return False, "timeout"
     if done.returncode == 0:
         return True, ""
+    if session:
+        got = re.search(r"^(\w[\w.]*(?:Error|Exception)\w*)", done.stdout, re.M)
+        return False, f"doctest: {got.group(1) if got else 'output differs'}"
     last = (done.stderr.strip().splitlines() or ["exit code"])[-1]
     return False, last.split(":", 1)[0][:60]
 
@@ -83,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
             placeholders += has_placeholder(code)
             hollow += bool(realworld.hollow_values(code))
             passed, error_name = run(python, code, args.timeout)
+            if not passed and example.get("doctest"):
+                # a session showing the exception it expects: run as the doctest it is
+                passed, error_name = run(python, code, args.timeout, example["doctest"])
             ok += passed
             if not passed:
                 errors[error_name] += 1

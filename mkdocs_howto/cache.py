@@ -17,6 +17,10 @@ Examples are checked against the whole API through a lookup (dotted path → ans
 lines, members); a cached page is reused only while those are unchanged, so editing a
 function re-checks the examples that call it. Identities, not answers: re-checking is then a
 few dictionary reads, however costly the lookup.
+The values a generated example passes are read outside the object too (`analyze/values.py`):
+the module constants and the functions they came from are recorded like lookups, and the
+package's call sites of the object as `calls:<callee>` (identity: the literal arguments of
+every such call in the load), so a new or edited call site re-analyzes the page.
 An analyzer that starts reading something else outside the object must add it here.
 Nothing here imports MkDocs; `generate` uses it and the plugin keeps one across rebuilds.
 """

@@ -20,6 +20,7 @@ from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS, find_vague_terms, vag
 from mkdocs_howto.analyze.members import parse_kwargs_docstrings
 from mkdocs_howto.analyze.running import run_example
 from mkdocs_howto.analyze.symbols import Lookup, lookup_for
+from mkdocs_howto.analyze.values import CALL_SITES, call_sites_identity, take_sources_read
 from mkdocs_howto.cache import (
     CachedPage,
     PageCache,
@@ -185,7 +186,7 @@ def write_pages(
     """
     api, plan = planned.api, planned.plan
     timings = dict(planned.timings)
-    lookups = Recorder(_resolver(api), identifier(api.roots[0].modules_collection))
+    lookups = Recorder(_resolver(api), _with_value_sources(api))
     # names re-exported from sibling packages are the packages' API too (`attrs` → `attr`)
     siblings = frozenset(module.name for module in api.siblings)
     analyze = replace(options.analyze, packages=options.analyze.packages | siblings)
@@ -207,8 +208,11 @@ def write_pages(
             key, page = _cached(cache, lookups, item, context)
         if page is None:
             lookups.take()
+            take_sources_read()
             # `writer: llm` renders each page once, when its prose is known
             page = _analyze_and_render(item, analyzer, renderer, timings, options.writer is None)
+            # the values its examples pass were read from these: a change re-analyzes it
+            lookups.seen.update(take_sources_read())
             if cache is not None:
                 cache.put(key, replace(page, lookups=lookups.take()))
         else:
@@ -483,6 +487,20 @@ def _summary(path: str, parent: griffe.Module) -> str:
     """A submodule's summary in the parent's list (roles as code: the list is one line)."""
     sub = parent.members.get(path.rsplit(".", 1)[-1])
     return parse_docstring(sub, rest_to_markdown).summary if isinstance(sub, griffe.Module) else ""
+
+
+def _with_value_sources(api: LoadedApi) -> Callable[[str], str]:
+    """`identify(path)` of the cache, also for the call sites value mining read
+    (`calls:<callee>`: the literal arguments of every call of it in the load)."""
+    root = api.roots[0]
+    identify = identifier(root.modules_collection)
+
+    def identify_with_values(path: str) -> str:
+        if path.startswith(CALL_SITES):
+            return digest(call_sites_identity(root, path[len(CALL_SITES) :]))
+        return identify(path)
+
+    return identify_with_values
 
 
 def _resolver(api: LoadedApi) -> Lookup:

@@ -278,3 +278,48 @@ def test_a_template_kept_in_the_project_root_does_not_defeat_the_cache(
     summaries = [r.getMessage() for r in caplog.records if "from cache" in r.getMessage()]
     assert len(summaries) == 1
     assert "0 analyzed, 1 from cache" in summaries[0]
+
+
+VALUES = {
+    "pkg/__init__.py": '''
+        """A package whose example values come from its own code."""
+
+        from pkg._spinners import SPINNERS
+
+
+        def spin(name: str) -> str:
+            if name not in SPINNERS:
+                raise KeyError(name)
+            return SPINNERS[name]
+
+
+        def greet(person: str) -> str:
+            return "hi " + person
+        ''',
+    "pkg/_spinners.py": 'SPINNERS = {"dots": ".."}\n',
+    "pkg/_main.py": '''
+        def greet_all() -> None:
+            pass
+        ''',
+}
+
+
+def test_a_change_where_a_value_was_mined_re_analyzes_the_page(package: Package) -> None:
+    """The values an example passes are part of its page's dependencies: a call site of the
+    object (even in a function that did not call it before) and a constant it checks."""
+    src = package(VALUES)
+    cache = PageCache()
+    site = run(src, cache)
+    assert 'spin(name="dots")' in site.pages["howto/pkg/spin.md"]
+    assert 'greet(person="example")' in site.pages["howto/pkg/greet.md"]
+
+    main = src / "pkg/_main.py"
+    main.write_text(main.read_text().replace("pass", 'greet("Ada")'))
+    site = run(src, cache)
+    assert 'greet(person="Ada")' in site.pages["howto/pkg/greet.md"]
+    assert (site.analyzed, site.reused) == (1, 1)  # greet only: spin read no call of greet
+
+    spinners = src / "pkg/_spinners.py"
+    spinners.write_text('SPINNERS = {"line": "-"}\n')
+    site = run(src, cache)
+    assert 'spin(name="line")' in site.pages["howto/pkg/spin.md"]

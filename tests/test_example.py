@@ -78,6 +78,7 @@ def test_instance_method_is_called_on_an_instance_built_with_required_args(
 
         from pkg.client import Client
 
+        Path("path.txt").write_text("Hello, World!\\n")  # a file to work on
         client = Client(base_url="https://example.org", token="my-token")
         result = client.fetch(path=Path("path.txt"), count=1)
         print(result)

@@ -70,8 +70,12 @@ _NAMED_STRINGS = {
     "host": '"example.org"',
     "email": '"user@example.org"',
 }
+#: The file name a path parameter gets: the example writes the file first (`sample_files`).
+_SAMPLE_FILE = '"example.txt"'
 #: Strings a reader would write, by a word of the parameter's name (never the name itself:
-#: `parse(color="color")` fails where `parse(color="red")` works).
+#: `parse(color="color")` fails where `parse(color="red")` works). A sentence only for names
+#: that hold prose; `s`, `string`, `label`, `data` are often parsed as one token (a DNS
+#: label, a requirement): they get `"example"`.
 _WORD_STRINGS = {
     **dict.fromkeys(
         (
@@ -81,19 +85,14 @@ _WORD_STRINGS = {
             "content",
             "markup",
             "prompt",
-            "string",
-            "line",
             "body",
             "title",
-            "label",
             "description",
             "caption",
-            "data",
-            "s",
         ),
         '"Hello, World!"',
     ),
-    **dict.fromkeys(("path", "file", "filename", "fname", "filepath"), '"example.txt"'),
+    **dict.fromkeys(("path", "file", "filename", "fname", "filepath"), _SAMPLE_FILE),
     **dict.fromkeys(("dir", "directory", "folder"), '"."'),
     **dict.fromkeys(("color", "colour", "fg", "bg"), '"red"'),
     **dict.fromkeys(("char", "character", "ch"), '"x"'),
@@ -238,6 +237,8 @@ class ExampleBuilder:
         self.needs_async = False
         self.placeholders: list[str] = []
         self._alias_depth = 0
+        self.sample_files: set[str] = set()
+        """Files a path argument names: the example writes each first, so reading works."""
         self.guard: Guard | None = None
         """Defined only when this holds (`sys.platform == "win32"`): the example tests it."""
         """Arguments given as `...`: no honest value could be built for them."""
@@ -380,7 +381,7 @@ class ExampleBuilder:
     def _decorating(self, function: Callable_, role: DecoratorRole) -> str:
         """A decorator is shown where it is used: above a function or class of the reader's."""
         if role.form == "factory":
-            args = self._args(function.params, {}, function.values)
+            args = self._args(function.params, {}, function.values, one_item=False)
             first = function.params[0] if function.params else None
             if first is not None and first.kind == "variadic positional" and first.annotation:
                 # `option(*param_decls: str)`: called with none, most such factories fail
@@ -532,7 +533,12 @@ class ExampleBuilder:
         params: tuple[Param, ...],
         defaults: Mapping[str, str],
         values: tuple[tuple[str, str], ...] = (),
+        *,
+        one_item: bool = True,
     ) -> str:
+        """The arguments of a call: the required ones (values read from the package first),
+        one item for an annotated `*args` when nothing else is passed (`one_item`), and a
+        keyword-only option to teach the keyword."""
         args = []
         found = dict(values)
         for param in params:
@@ -542,6 +548,10 @@ class ExampleBuilder:
                 defaults.get(f"default_{param.name}") or found.get(param.name) or self._value(param)
             )
             args.append(value if param.kind == "positional-only" else f"{param.name}={value}")
+        variadic = next((p for p in params if p.kind == "variadic positional"), None)
+        if one_item and not args and variadic is not None and variadic.annotation:
+            # `*objects: Any` alone: called with none, it prints nothing, sums nothing
+            args.append(self._value(variadic))
         option = _shown_option(params)
         if option is not None and option.default is not None and len(args) < 3:
             args.append(f"{option.name}={literal(option.default)}")
@@ -603,6 +613,8 @@ class ExampleBuilder:
         if short in _IMPORTED_VALUES:
             import_line, template = _IMPORTED_VALUES[short]
             self.imports.add(import_line)
+            if "Path" in short:
+                self.sample_files.add(f"{name}.txt")
             return template.format(name=name)
         if short in _SEQUENCES:
             return f"[{self._value_for(inner, name)}]" if inner else "[]"
@@ -620,7 +632,10 @@ class ExampleBuilder:
         template = _SIMPLE_VALUES.get(short, "")
         if not template:
             return "..."  # an object we cannot build honestly: the reader fills it in
-        return template.format(name=name, sample=sample_string(name))
+        value = template.format(name=name, sample=sample_string(name))
+        if value == _SAMPLE_FILE:
+            self.sample_files.add(_SAMPLE_FILE.strip('"'))
+        return value
 
     def _mapping(self, inner: str) -> str:
         """`dict[str, int]` → `{"example": 1}`: one entry, so code reading items gets one."""
@@ -675,6 +690,13 @@ class ExampleBuilder:
         return "run_example" if self.name == "main" else "main"
 
     def _assemble(self, body: list[str], prelude: list[str] | None = None) -> str:
+        if self.sample_files and any(f in line for line in body for f in self.sample_files):
+            self.imports.add("from pathlib import Path")
+            files = sorted(self.sample_files)
+            body = [
+                f'Path("{f}").write_text("Hello, World!\\n")  # a file to work on' for f in files
+            ] + body
+            self.sample_files = set()
         if self.guard is not None:
             return self._assemble_guarded(body, prelude or [], self.guard)
         imports = import_block({*self.imports, *(["import asyncio"] if self.needs_async else [])})

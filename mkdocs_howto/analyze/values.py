@@ -51,6 +51,7 @@ _DOC_EXAMPLE = re.compile(
     r"(?:``?([^`\n]{1,60})``?|((?:\"[^\"\n]{1,60}\")|(?:'[^'\n]{1,60}')))",
     re.IGNORECASE,
 )
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LITERAL_TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "bytes": bytes}
 
 
@@ -121,6 +122,7 @@ def _call_site_values(
     """The literal arguments the package's own code passes most often, by parameter."""
     index = _call_index(owner)
     seen: dict[int | str, Counter[str]] = {}
+    SOURCES_READ.update(f"{CALL_SITES}{callee}" for callee in callees)
     for callee in callees:
         for key, counts in index.get(callee, {}).items():
             seen.setdefault(key, Counter()).update(counts)
@@ -141,6 +143,25 @@ def _call_site_values(
 
 
 CallIndex = dict[str, dict[int | str, Counter[str]]]
+
+#: What value mining read outside the object since `take_sources_read()`: dotted paths of
+#: objects (module constants, functions a parameter is passed on to) and `calls:<callee>`
+#: for the package's call sites of a callee. The cache keeps them with the page and
+#: re-checks them (`sources_identity`), so editing a call site re-analyzes the page.
+SOURCES_READ: set[str] = set()
+CALL_SITES = "calls:"
+
+
+def take_sources_read() -> set[str]:
+    read = set(SOURCES_READ)
+    SOURCES_READ.clear()
+    return read
+
+
+def call_sites_identity(obj: griffe.Object, callee: str) -> str:
+    """The literal arguments of every call of `callee` in the load of `obj`, as text."""
+    entries = _call_index(obj).get(callee, {})
+    return repr(sorted((repr(key), sorted(counts.items())) for key, counts in entries.items()))
 
 
 def _call_index(func: griffe.Object) -> CallIndex:
@@ -203,6 +224,8 @@ def _short_literal(node: ast.expr) -> str | None:
         return None
     if value is None or value == "" or (isinstance(value, list | dict | tuple | set) and not value):
         return None
+    if isinstance(value, str) and _CONTROL.search(value):
+        return None  # `"\x00"` is a sentinel the code tests for, no value a reader passes
     text = ast.unparse(node)
     if len(text) > MAX_LITERAL or "\n" in text:
         return None
@@ -322,6 +345,7 @@ def _passed_on(
             callee = _callee(func, node.func)
             if callee is None:
                 continue
+            SOURCES_READ.add(callee.path)
             values = dict(_callee_values(callee))
             targets = _callee_params(callee)
             for where, name in passed.items():
@@ -417,6 +441,7 @@ class _ModuleConstants:
             return None
         if not isinstance(member, griffe.Attribute) or member.value is None:
             return None
+        SOURCES_READ.add(member.path)
         try:
             return ast.parse(str(member.value), mode="eval").body
         except (SyntaxError, ValueError, RecursionError):
