@@ -710,6 +710,44 @@ def test_doctest_using_a_bare_name_of_its_module_gets_the_public_import(
     assert example.verified
 
 
+def test_doctest_using_a_name_imported_for_type_checkers_imports_the_class(
+    package: Package,
+) -> None:
+    """`if TYPE_CHECKING: from pkg.sets import Set` in the module: the doctest's `Set` is
+    that class, imported where it is defined (it exists at run time there)."""
+    ranges = '''
+    from typing import TYPE_CHECKING
+
+    if TYPE_CHECKING:
+        from pkg.sets import Set
+
+
+    class Range:
+        """A range.
+
+        >>> Set(">=1").to_range().low
+        1
+        """
+
+        def __init__(self, low: int) -> None:
+            self.low = low
+    '''
+    sets = '''
+    class Set:
+        def __init__(self, spec: str) -> None:
+            self.spec = spec
+
+        def to_range(self):
+            from pkg.ranges import Range
+
+            return Range(int(self.spec[2:]))
+    '''
+    src = package({"pkg/__init__.py": "", "pkg/ranges.py": ranges, "pkg/sets.py": sets})
+    example = analyze(src, "pkg")["pkg.ranges.Range"].example
+    assert example.code.startswith(">>> from pkg.sets import Set\n>>> Set(")
+    assert example.problems == ()
+
+
 def test_docstring_example_with_an_undefined_name_fails_naming_it(package: Package) -> None:
     code = '''
     def double(value: int) -> int:

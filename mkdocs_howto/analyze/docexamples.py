@@ -115,6 +115,10 @@ def _import_for(name: str, module: str, lookup: Lookup) -> str | None:
             return f"import {name}"
         return f"from {'.'.join(parts[: end - 1])} import {name}"
     symbol = lookup(f"{module}.{name}")
+    if symbol is not None and not symbol.runtime and symbol.path != f"{module}.{name}":
+        # imported for type checkers only (`if TYPE_CHECKING: from .specifiers import
+        # SpecifierSet`): the doctest means the class itself, imported where it is defined
+        symbol = lookup(symbol.path)
     if symbol is None or symbol.kind == "module" or not symbol.runtime:
         return None
     public = symbol.import_path or symbol.path

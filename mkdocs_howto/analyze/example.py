@@ -57,6 +57,14 @@ _IMPORTED_VALUES = {
     "timedelta": ("from datetime import timedelta", "timedelta(seconds=30)"),
     "Decimal": ("from decimal import Decimal", 'Decimal("1.5")'),
     "UUID": ("import uuid", "uuid.uuid4()"),
+    # streams: an in-memory one with a line to read (what a test of the code would pass)
+    "BinaryIO": ("import io", 'io.BytesIO(b"Hello, World!\\n")'),
+    "BytesIO": ("import io", 'io.BytesIO(b"Hello, World!\\n")'),
+    "BufferedIOBase": ("import io", 'io.BytesIO(b"Hello, World!\\n")'),
+    "RawIOBase": ("import io", 'io.BytesIO(b"Hello, World!\\n")'),
+    "TextIO": ("import io", 'io.StringIO("Hello, World!\\n")'),
+    "StringIO": ("import io", 'io.StringIO("Hello, World!\\n")'),
+    "TextIOBase": ("import io", 'io.StringIO("Hello, World!\\n")'),
 }
 _SEQUENCES = ("list", "List", "Sequence", "MutableSequence", "Iterable", "Collection")
 _MAPPINGS = ("dict", "Dict", "Mapping", "MutableMapping")
@@ -505,7 +513,9 @@ class ExampleBuilder:
         if factory is not None and factory.import_line and _fed(factory.function):
             return self._module_factory(owner, factory)
         placeholders, imports = list(self.placeholders), set(self.imports)
-        args = self._args(target.init_params or (), target.defaults, target.init_values)
+        args = self._args(
+            target.init_params or (), target.defaults, target.init_values, one_item=False
+        )
         if factory is not None and len(self.placeholders) > len(placeholders):
             self.placeholders, self.imports = placeholders, imports
             if factory.import_line:
@@ -610,6 +620,8 @@ class ExampleBuilder:
         if hint is not None:
             self.imports.add(hint.import_line)
             return hint.value
+        if short in ("IO", "IOBase"):  # `IO[bytes]` reads bytes, `IO[str]` / `IO` text
+            short = "BinaryIO" if inner.strip() == "bytes" else "TextIO"
         if short in _IMPORTED_VALUES:
             import_line, template = _IMPORTED_VALUES[short]
             self.imports.add(import_line)
@@ -676,7 +688,7 @@ class ExampleBuilder:
         placeholders, imports = list(self.placeholders), set(self.imports)
         self._alias_depth += 1
         try:
-            value = f"{hint.value}({self._args(params, {}, hint.values)})"
+            value = f"{hint.value}({self._args(params, {}, hint.values, one_item=False)})"
         finally:
             self._alias_depth -= 1
         if _has_ellipsis(value) or len(self.placeholders) > len(placeholders):

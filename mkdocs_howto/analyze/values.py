@@ -298,11 +298,10 @@ def _body_values(
     found: dict[str, str] = {}
     constants = _ModuleConstants(func)
     nodes = list(own_nodes(node))
+    forbidden = _tested_positively(nodes)
     for child in nodes:
-        for name, value in (
-            *_compared(child, names, constants),
-            *_matched(child, names, constants),
-        ):
+        matched = () if id(child) in forbidden else _matched(child, names, constants)
+        for name, value in (*_compared(child, names, constants), *matched):
             if name not in found and fits(value, names[name].annotation):
                 found[name] = value
     for name, value in _passed_on(func, nodes, names).items():
@@ -546,8 +545,20 @@ def _matched(
     if pattern is None or name is None or name not in names:
         return
     sample = regex_sample(pattern, flags, node.func.attr)
-    if sample is not None:
+    if sample is not None and not _CONTROL.search(sample):
         yield name, _double_quoted(repr(sample), sample)
+
+
+def _tested_positively(nodes: list[ast.AST]) -> set[int]:
+    """Calls that are an `if`'s test as such (`if BAD_CHARS.search(s): raise …`): a string
+    they match is one the body refuses, not one it parses."""
+    found: set[int] = set()
+    for node in nodes:
+        if isinstance(node, ast.If | ast.While | ast.IfExp | ast.Assert):
+            test = node.test
+            parts = test.values if isinstance(test, ast.BoolOp) else [test]
+            found.update(id(part) for part in parts if isinstance(part, ast.Call))
+    return found
 
 
 def _subject_name(node: ast.expr) -> str | None:
