@@ -19,7 +19,7 @@ from mkdocs_howto.analyze.description import parse_docstring
 from mkdocs_howto.analyze.lint import DEFAULT_VAGUE_TERMS, find_vague_terms, vague_pattern
 from mkdocs_howto.analyze.members import parse_kwargs_docstrings
 from mkdocs_howto.analyze.running import run_example
-from mkdocs_howto.analyze.symbols import Lookup, lookup_for
+from mkdocs_howto.analyze.symbols import Lookup, Symbol, lookup_for
 from mkdocs_howto.analyze.values import CALL_SITES, call_sites_identity, take_sources_read
 from mkdocs_howto.cache import (
     CachedPage,
@@ -207,12 +207,10 @@ def write_pages(
         with _timed(timings, "cache"):
             key, page = _cached(cache, lookups, item, context)
         if page is None:
-            lookups.take()
-            take_sources_read()
             # `writer: llm` renders each page once, when its prose is known
-            page = _analyze_and_render(item, analyzer, renderer, timings, options.writer is None)
-            # the values its examples pass were read from these: a change re-analyzes it
-            lookups.seen.update(take_sources_read())
+            page = _recorded(
+                lookups, item, analyzer, renderer, timings, render=options.writer is None
+            )
             if cache is not None:
                 cache.put(key, replace(page, lookups=lookups.take()))
         else:
@@ -487,6 +485,24 @@ def _summary(path: str, parent: griffe.Module) -> str:
     """A submodule's summary in the parent's list (roles as code: the list is one line)."""
     sub = parent.members.get(path.rsplit(".", 1)[-1])
     return parse_docstring(sub, rest_to_markdown).summary if isinstance(sub, griffe.Module) else ""
+
+
+def _recorded(
+    lookups: Recorder[Symbol | None],
+    item: PublicObject,
+    analyzer: Analyzer,
+    renderer: Renderer,
+    timings: dict[str, float],
+    *,
+    render: bool,
+) -> CachedPage:
+    """The page analyzed (and rendered), with what it read noted in `lookups`: the paths it
+    looked up and the sources of the values its example passes."""
+    lookups.take()
+    take_sources_read()
+    page = _analyze_and_render(item, analyzer, renderer, timings, render)
+    lookups.seen.update(take_sources_read())
+    return page
 
 
 def _with_value_sources(api: LoadedApi) -> Callable[[str], str]:
