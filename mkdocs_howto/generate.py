@@ -339,7 +339,8 @@ def _api_paths(api: LoadedApi) -> frozenset[str]:
     paths: set[str] = {module.path for module in api.modules}
     for item in api.objects:
         paths.update((item.public_path, item.obj.path, item.import_path, item.module_path))
-        paths.update(f"{item.public_path}.{name}" for name in item.obj.members)
+        for path in {item.public_path, item.import_path}:
+            paths.update(f"{path}.{name}" for name in item.obj.members)
     return frozenset(paths)
 
 

@@ -109,6 +109,8 @@ def _source_names(howto: HowTo) -> set[str]:
     """Every name and dotted name written in the object's source and its signature."""
     code = (howto.source.code if howto.source else "") + "\n" + howto.signature
     names = {howto.name, howto.public_path, *re.findall(r"[A-Za-z_]\w*", code)}
+    if howto.source is not None:  # "defined in session.py"
+        names.add(howto.source.relative_path.rsplit("/", 1)[-1])
     for chain in _DOTTED.findall(code):
         parts = chain.split(".")
         names.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
