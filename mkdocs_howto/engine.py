@@ -32,6 +32,7 @@ from mkdocs_howto.generate import (
 from mkdocs_howto.labels import DEFAULT_LANGUAGE, labels_for
 from mkdocs_howto.listings import put_back, set_aside, unmark
 from mkdocs_howto.pages import AUTO_NAV_OBJECTS, SitePlan
+from mkdocs_howto.reload import TreeKeeper
 from mkdocs_howto.render import Renderer, RenderOptions
 from mkdocs_howto.settings import (
     HowToOptions,
@@ -85,6 +86,8 @@ class HowToEngine:
         self.hashes: dict[str, str] = {}
         """Page URI -> content hash of the last build, for `--dirty`."""
         self.last_good: GeneratedSite | None = None
+        self.keeper = TreeKeeper()
+        """While serving: the loaded tree, re-read only where an edit changed a file."""
         self.cache_loaded_from: Path | None = None
         self.cache_dir: Path | None = None
         self.renderer: Renderer | None = None
@@ -113,6 +116,7 @@ class HowToEngine:
         """Back to plain builds: later builds in this process reuse the instance."""
         self.serving = self.one_shot = self.dirty = False
         self.last_good = None
+        self.keeper = TreeKeeper()
         self.stop_worker()
 
     # ------------------------------------------------------------------ one build
@@ -271,7 +275,9 @@ class HowToEngine:
         assert self.options is not None
         self._load_disk_cache()
         try:
-            site = write_pages(self.options, plan_pages(self.options), self.renderer, self.cache)
+            keeper = self.keeper if self.serving else None
+            planned = plan_pages(self.options, keeper=keeper)
+            site = write_pages(self.options, planned, self.renderer, self.cache)
         except HowToError as error:
             if not self.serving:
                 raise
@@ -398,7 +404,7 @@ class HowToEngine:
         objects = sum(count for kind, count in stats.items() if not kind.startswith("example"))
         self.log.info(
             "%d object pages (%s) and %d index pages; examples: %d from docstrings, "
-            "%d from usage, %d generated, %d verified, %d failed; %d analyzed, %d from cache, "
+            "%d from usage, %d generated, %d verified, %d failed; %s%d analyzed, %d from cache, "
             "own time %.2f s%s",
             objects,
             ", ".join(
@@ -412,6 +418,7 @@ class HowToEngine:
             stats["example from signature"],
             stats["example verified"],
             stats["example failed"],
+            f"{self.keeper.note()}, " if self.serving and self.keeper.tree else "",
             site.analyzed,
             site.reused,
             self.own_time,

@@ -38,6 +38,7 @@ from mkdocs_howto.facts import HowTo, IndexEntry, ModuleIndex
 from mkdocs_howto.inventory import cross_ref_targets
 from mkdocs_howto.load import LoadedApi, LoadOptions, PublicModule, PublicObject, load_api
 from mkdocs_howto.pages import SitePlan, page_links, plan_site, rebase_links, relative_link
+from mkdocs_howto.reload import TreeKeeper
 from mkdocs_howto.render import Renderer, RenderOptions, do_text
 from mkdocs_howto.worker import Send
 from mkdocs_howto.writer import Grounding, LlmOptions, Subject
@@ -148,12 +149,18 @@ class PlannedSite:
         return Outline(self.plan, [*objects, *indexes], self.lint)
 
 
-def plan_pages(options: SiteOptions, *, keep_trees: bool = True) -> PlannedSite:
+def plan_pages(
+    options: SiteOptions, *, keep_trees: bool = True, keeper: TreeKeeper | None = None
+) -> PlannedSite:
     """Load the packages and place their pages: the part of a build MkDocs has to wait for
-    (`keep_trees`: see `sources.SourceLoader`)."""
+    (`keep_trees`: see `sources.SourceLoader`; `keeper`: the last load, brought up to date
+    by re-reading only the changed files)."""
     timings: dict[str, float] = {}
     with _timed(timings, "load"):
-        api = load_api(options.load, keep_trees=keep_trees)
+        if keeper is None:
+            api = load_api(options.load, keep_trees=keep_trees)
+        else:
+            api = keeper.load(options.load, keep_trees=keep_trees)
         parse_kwargs_docstrings(item.obj for item in api.objects)
         plan = plan_site(api, options.output_dir, options.nav_depth)
         plan.targets = cross_ref_targets(api, plan)

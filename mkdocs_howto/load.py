@@ -121,6 +121,25 @@ class LoadedApi:
 def load_api(options: LoadOptions, *, keep_trees: bool = True) -> LoadedApi:
     """Load every package in `options` and select its public classes and functions
     (`keep_trees`: see `SourceLoader`)."""
+    return select_api(options, load_tree(options, keep_trees=keep_trees))
+
+
+@dataclass
+class LoadedTree:
+    """What Griffe loaded, before the public API is chosen from it: kept by `reload` between
+    `serve` rebuilds, so that an edit re-reads only the files it changed."""
+
+    loader: SourceLoader
+    roots: list[griffe.Module]
+    siblings: dict[str, griffe.Module]
+    problems: list[Problem]
+    """Problems of the load itself (a package found twice, a sibling that failed)."""
+    notes: list[str]
+
+
+def load_tree(options: LoadOptions, *, keep_trees: bool = True) -> LoadedTree:
+    """Load the packages (and the siblings they re-export from) with Griffe, aliases
+    resolved, nothing selected yet."""
     loader = SourceLoader(
         search_paths=[str(path) for path in options.paths],
         docstring_parser=_parser(options.docstring_style),
@@ -139,10 +158,16 @@ def load_api(options: LoadOptions, *, keep_trees: bool = True) -> LoadedApi:
         siblings.load()
     finally:
         release_griffe_memos()
-    selector = _Selector(options, problems, set(siblings.loaded))
-    for root in roots:
-        selector.dropped.update(_dropped_modules(loader, root))
-    modules = [module for root in roots for module in selector.walk(root)]
+    return LoadedTree(loader, roots, dict(siblings.loaded), problems, siblings.notes())
+
+
+def select_api(options: LoadOptions, tree: LoadedTree) -> LoadedApi:
+    """The public modules and objects of a loaded tree (the tree is not changed)."""
+    problems = list(tree.problems)
+    selector = _Selector(options, problems, set(tree.siblings))
+    for root in tree.roots:
+        selector.dropped.update(_dropped_modules(tree.loader, root))
+    modules = [module for root in tree.roots for module in selector.walk(root)]
     selector.report_dropped()
     selector.assign_paths()
     if not any(module.objects for module in modules):
@@ -154,9 +179,9 @@ def load_api(options: LoadOptions, *, keep_trees: bool = True) -> LoadedApi:
     return LoadedApi(
         modules=modules,
         problems=problems,
-        roots=roots,
-        siblings=list(siblings.loaded.values()),
-        notes=siblings.notes(),
+        roots=tree.roots,
+        siblings=list(tree.siblings.values()),
+        notes=list(tree.notes),
     )
 
 

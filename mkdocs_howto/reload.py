@@ -1,0 +1,260 @@
+"""Keep the loaded tree between `serve` rebuilds and re-read only the files an edit changed.
+
+A full load visits every module of the packages with Griffe: on a large package that is most
+of a rebuild's time, while an edit usually touches one function's body. `TreeKeeper` keeps the
+last `LoadedTree`, finds the files whose content changed (size and time first, then a hash),
+visits only those again and puts each new module in its old one's place. It falls back to a
+full load whenever a splice could leave the tree different from a fresh load's:
+
+- a file was added or removed, or an `__init__.py` changed (exports, lazy imports);
+- a changed file does not parse, failed before, or is not a module of the packages;
+- a module's shape changed: its names, imports, exports, bases, decorators, signatures or
+  attribute values (other modules' aliases, wildcard imports, inherited members and the
+  dataclass `__init__` of their subclasses are built from these).
+
+What stays for a splice is a change to docstrings, comments and function bodies: the new
+module's own objects are fresh, and every alias that pointed into the old module is resolved
+again. Pages from a splice equal a fresh load's (`tests/test_reload.py` checks random edit
+sequences against fresh builds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import griffe
+
+from mkdocs_howto.load import LoadedApi, LoadedTree, LoadOptions, load_tree, select_api
+from mkdocs_howto.sources import release_griffe_memos
+
+#: A module of the kept tree: a class, function or attribute's shape, or an alias' target.
+Shape = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What a file was when it was last read: its size and time, and its content's hash."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+
+
+class TreeKeeper:
+    """The last load of one set of options, brought up to date at each `load`."""
+
+    def __init__(self) -> None:
+        self.tree: LoadedTree | None = None
+        self.options: LoadOptions | None = None
+        self.keep_trees = True
+        self.files: dict[Path, FileState] = {}
+        self.modules: dict[Path, griffe.Module] = {}
+        """File -> the module read from it (the packages' own modules, not siblings')."""
+        self.reread = 0
+        """Modules read by the last `load` (all of them on a full load)."""
+        self.full_reason = ""
+        """Why the last `load` read everything ("" after a splice)."""
+
+    def load(self, options: LoadOptions, *, keep_trees: bool = True) -> LoadedApi:
+        """The public API of `options`' packages as they are on disk now."""
+        tree = self._updated(options, keep_trees)
+        return select_api(options, tree)
+
+    def note(self) -> str:
+        """What the last `load` read, for the build's summary line."""
+        if self.full_reason:
+            return f"{self.reread} modules read ({self.full_reason})"
+        return f"{self.reread} module{'' if self.reread == 1 else 's'} re-read"
+
+    # -------------------------------------------------------------------------- internals
+
+    def _updated(self, options: LoadOptions, keep_trees: bool) -> LoadedTree:
+        if self.tree is None or options != self.options or keep_trees != self.keep_trees:
+            return self._full(options, keep_trees, "first load" if self.tree is None else "")
+        now = _scan(self._folders(self.tree))
+        if now.keys() != self.files.keys():
+            return self._full(options, keep_trees, "a file was added or removed")
+        changed = [path for path in now if self._changed(path, now[path])]
+        for path in changed:
+            reason = self._why_not_spliced(path)
+            if reason:
+                return self._full(options, keep_trees, reason)
+        if changed and not self._splice(changed):
+            return self._full(options, keep_trees, "a changed module's names or signatures")
+        self.reread, self.full_reason = len(changed), ""
+        return self.tree
+
+    def _full(self, options: LoadOptions, keep_trees: bool, reason: str) -> LoadedTree:
+        # a failed load leaves nothing kept: the next rebuild loads in full again
+        self.tree, self.options, self.files, self.modules = None, None, {}, {}
+        tree = load_tree(options, keep_trees=keep_trees)
+        self.tree, self.options, self.keep_trees = tree, options, keep_trees
+        self.modules = {
+            module.filepath: module
+            for root in tree.roots
+            for module in _modules(root)
+            if isinstance(module.filepath, Path)
+        }
+        # hashes are taken when a file's size or time first changes: a full load reads none
+        self.files = {
+            path: FileState(stat.st_size, stat.st_mtime_ns, "")
+            for path, stat in _scan(self._folders(tree)).items()
+        }
+        self.reread = len(tree.loader.lines_collection.keys())
+        self.full_reason = reason or "options changed"
+        return tree
+
+    def _changed(self, path: Path, stat: os.stat_result) -> bool:
+        """True when the file's content changed (a save that rewrote the same bytes is not a
+        change: its new size and time are kept). Unknown content (no hash taken yet) counts
+        as changed: reading one module again costs little."""
+        old = self.files[path]
+        if (stat.st_size, stat.st_mtime_ns) == (old.size, old.mtime_ns):
+            return False
+        new = _state(path, stat)
+        self.files[path] = new
+        return not old.digest or new.digest != old.digest
+
+    def _why_not_spliced(self, path: Path) -> str:
+        assert self.tree is not None
+        module = self.modules.get(path)
+        if path.name == "__init__.py":
+            return f"{path.name} of a package changed"
+        if module is None or not isinstance(module.parent, griffe.Module):
+            return "a changed file is no module of the packages"
+        if path in self.tree.loader.failures:
+            return "a module that failed to load changed"
+        return ""
+
+    def _splice(self, paths: Iterable[Path]) -> bool:
+        """Read each file again and put its module in place of the old one; False (the tree
+        is then discarded) when a module's shape changed or it no longer parses."""
+        assert self.tree is not None
+        loader = self.tree.loader
+        spliced: list[str] = []
+        try:
+            for path in paths:
+                old = self.modules[path]
+                parent = old.parent
+                assert isinstance(parent, griffe.Module)
+                try:
+                    # Griffe has no public call to visit one module into a loaded tree
+                    new = loader._visit_module(old.name, path, parent)
+                except (SyntaxError, OSError, ValueError):
+                    return False
+                loader.expand_exports(new)
+                loader.expand_wildcards(new, external=False)
+                # what Griffe's load does for a package: the dataclass `__init__`, …
+                loader.extensions.call("on_package", pkg=new, loader=loader)
+                if _shape(new) != _shape(old):
+                    return False
+                parent.set_member(old.name, new)
+                self.modules[path] = new
+                spliced.append(new.path)
+            _forget_targets(self._all_modules(), tuple(spliced))
+            loader.resolve_aliases(implicit=False, external=False)
+        finally:
+            release_griffe_memos()
+        return True
+
+    def _all_modules(self) -> Iterator[griffe.Module]:
+        assert self.tree is not None
+        for top in self.tree.loader.modules_collection.members.values():
+            if isinstance(top, griffe.Module):
+                yield from _modules(top)
+
+    @staticmethod
+    def _folders(tree: LoadedTree) -> list[Path]:
+        folders = []
+        for root in [*tree.roots, *tree.siblings.values()]:
+            path = root.filepath
+            if isinstance(path, list):
+                folders.extend(path)
+            else:
+                folders.append(path.parent if path.name == "__init__.py" else path)
+        return folders
+
+
+def _scan(folders: Iterable[Path]) -> dict[Path, os.stat_result]:
+    """Every Python file under `folders` (or the file itself) with its `stat`."""
+    found: dict[Path, os.stat_result] = {}
+    for folder in folders:
+        if folder.is_file():
+            found[folder] = folder.stat()
+            continue
+        for directory, subdirs, files in os.walk(folder):
+            subdirs[:] = [name for name in subdirs if name != "__pycache__"]
+            for name in files:
+                if name.endswith((".py", ".pyi")):
+                    path = Path(directory, name)
+                    try:
+                        found[path] = path.stat()
+                    except OSError:  # removed while walking: the next scan sees it gone
+                        continue
+    return found
+
+
+def _state(path: Path, stat: os.stat_result) -> FileState:
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        digest = ""
+    return FileState(stat.st_size, stat.st_mtime_ns, digest)
+
+
+def _modules(module: griffe.Module) -> Iterator[griffe.Module]:
+    yield module
+    for member in module.members.values():
+        if not member.is_alias and isinstance(member, griffe.Module):
+            yield from _modules(member)
+
+
+def _forget_targets(modules: Iterable[griffe.Module], prefixes: tuple[str, ...]) -> None:
+    """Aliases that point into the spliced modules resolve again, to their new objects."""
+    inside = tuple(f"{prefix}." for prefix in prefixes)
+    for module in modules:
+        for alias in _aliases(module):
+            if alias.target_path in prefixes or alias.target_path.startswith(inside):
+                alias._target = None  # resolved again on next use (Griffe: lazy `target`)
+
+
+def _aliases(obj: griffe.Object) -> Iterator[griffe.Alias]:
+    for member in obj.members.values():
+        if isinstance(member, griffe.Alias):
+            yield member
+        elif isinstance(member, griffe.Class):
+            yield from _aliases(member)
+
+
+def _shape(obj: griffe.Object | griffe.Alias) -> Shape:
+    """What other modules can see of `obj`: names, kinds, imports, exports, bases,
+    decorators, signatures and values; not docstrings, comments, bodies or line numbers."""
+    if isinstance(obj, griffe.Alias):
+        return ("alias", obj.target_path)
+    parts: list[object] = [obj.kind.value, tuple(sorted(obj.labels))]
+    if isinstance(obj, griffe.Module):
+        parts += [tuple(sorted(obj.imports.items())), _text(obj.exports)]
+    if isinstance(obj, griffe.Class):
+        parts += [_text(obj.bases), _text([d.value for d in obj.decorators])]
+    if isinstance(obj, griffe.Function):
+        parts += [
+            _text([d.value for d in obj.decorators]),
+            _text(obj.returns),
+            tuple(
+                (p.name, p.kind.value, _text(p.annotation), _text(p.default))
+                for p in obj.parameters
+            ),
+        ]
+    if isinstance(obj, griffe.Attribute):
+        parts += [_text(obj.annotation), _text(obj.value)]
+    if not isinstance(obj, griffe.Function):  # a function's locals are not members
+        parts.append(tuple(sorted((name, _shape(m)) for name, m in obj.members.items())))
+    return tuple(parts)
+
+
+def _text(value: object) -> str:
+    return str(value) if value is not None else ""
