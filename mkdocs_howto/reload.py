@@ -74,7 +74,8 @@ class TreeKeeper:
 
     def _updated(self, options: LoadOptions, keep_trees: bool) -> LoadedTree:
         if self.tree is None or options != self.options or keep_trees != self.keep_trees:
-            return self._full(options, keep_trees, "first load" if self.tree is None else "")
+            first = "first load" if not self.reread else "the last load failed"
+            return self._full(options, keep_trees, first if self.tree is None else "")
         now = _scan(self._folders(self.tree))
         if now.keys() != self.files.keys():
             return self._full(options, keep_trees, "a file was added or removed")
@@ -237,12 +238,12 @@ def _shape(obj: griffe.Object | griffe.Alias) -> Shape:
         return ("alias", obj.target_path)
     parts: list[object] = [obj.kind.value, tuple(sorted(obj.labels))]
     if isinstance(obj, griffe.Module):
-        parts += [tuple(sorted(obj.imports.items())), _text(obj.exports)]
+        parts += [tuple(sorted(obj.imports.items())), _texts(obj.exports or ())]
     if isinstance(obj, griffe.Class):
-        parts += [_text(obj.bases), _text([d.value for d in obj.decorators])]
+        parts += [_texts(obj.bases), _texts(d.value for d in obj.decorators)]
     if isinstance(obj, griffe.Function):
         parts += [
-            _text([d.value for d in obj.decorators]),
+            _texts(d.value for d in obj.decorators),
             _text(obj.returns),
             tuple(
                 (p.name, p.kind.value, _text(p.annotation), _text(p.default))
@@ -258,3 +259,8 @@ def _shape(obj: griffe.Object | griffe.Alias) -> Shape:
 
 def _text(value: object) -> str:
     return str(value) if value is not None else ""
+
+
+def _texts(values: Iterable[object]) -> tuple[str, ...]:
+    # each as its source text: a list's repr would show the nodes' parents and line numbers
+    return tuple(_text(value) for value in values)

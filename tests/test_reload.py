@@ -48,6 +48,11 @@ FILES = {
             name: str
             price: float = 1.0
 
+            @classmethod
+            def free(cls, name: str) -> Item:
+                """An item that costs nothing."""
+                return cls(name, 0.0)
+
             def total(self, count: int) -> float:
                 """The price of `count` items."""
                 # BODY total

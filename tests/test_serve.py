@@ -185,3 +185,62 @@ def test_on_serve_watches_the_packages_and_the_template_overrides(demo_copy: Pat
         demo_copy / "overrides",
         demo_copy / "templates",
     }
+
+
+#: Where the save storm edits: (file, the line a statement is inserted above, its indent).
+STORM_SPOTS = [
+    ("src/skyfeed/units.py", "    return round((value - 32) * 5 / 9, 1)\n", " " * 4),
+    ("src/skyfeed/models.py", "        return Reading(self.station, round(converted", " " * 8),
+    ("src/skyfeed/session.py", "        return len(self.fetched)\n", " " * 8),
+    ("src/skyfeed/_client.py", '        return f"{self.base_url}/stations/', " " * 8),
+]
+
+
+def article(html: str) -> str:
+    start, end = html.find("<article"), html.find("</article>")
+    return html[start:end] if start >= 0 and end >= 0 else ""
+
+
+def test_a_save_storm_leaves_the_server_up_and_its_pages_equal_a_fresh_build(
+    server: Server, tmp_path: Path
+) -> None:
+    """50 saves to four modules within about 5 s, one of them breaking `__init__.py` and a
+    later one fixing it: the server stays up, and once the storm is over its pages are a
+    fresh build's."""
+    root = server.root
+    init = root / "src/skyfeed/__init__.py"
+    good_init = init.read_text(encoding="utf-8")
+    for number in range(50):
+        if number == 20:
+            init.write_text(good_init + "\ndef broken(:\n", encoding="utf-8")
+        elif number == 27:
+            init.write_text(good_init, encoding="utf-8")
+        else:
+            relative, anchor, indent = STORM_SPOTS[number % len(STORM_SPOTS)]
+            edit(root / relative, anchor, f"{indent}storm_{number} = {number}\n{anchor}")
+        time.sleep(0.1)
+    assert server.alive()
+
+    fresh = tmp_path / "fresh"
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(fresh), "-f", "mkdocs.yml"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    pages = sorted(fresh.glob("howto/**/index.html"))
+    assert len(pages) > 5
+
+    def served_equals_fresh() -> bool:
+        for page in pages:
+            uri = page.relative_to(fresh).parent.as_posix() + "/"
+            status, html = server.get(uri)
+            expected = article(page.read_text(encoding="utf-8"))
+            if status != 200 or article(html) != expected:
+                return False
+        return True
+
+    # the last saves' rebuild may still be running: poll, bounded
+    wait_for(served_equals_fresh, REBUILD_TIMEOUT * 2, "the served pages to equal a fresh build")
+    assert server.alive()
+    assert "storm_48" in server.get("howto/skyfeed/units/convert_temperature/")[1]  # 48 % 4: units
