@@ -415,13 +415,18 @@ def test_ctrl_c_keeps_every_finished_answer(shop: Path, serve: Any) -> None:
 
     def script(body: dict[str, Any], number: int) -> Reply:
         slow = "wait_long" in body["messages"][1]["content"]
-        return Reply(GOOD.content, delay=30.0) if slow else GOOD
+        return Reply(GOOD.content, delay=90.0) if slow else GOOD
 
     server = serve(script)
     build(shop, server.url)  # writes mkdocs.yml; the slow object keeps this one waiting
     answers = shop / "answers"
     for leftover in answers.glob("*"):
         leftover.unlink()
+    # the build below must still be waiting for the slow answer when Ctrl-C comes, however
+    # loaded the machine: its timeout outlasts the slow answer's delay
+    config = yaml.safe_load((shop / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"][0]["howto"]["llm"].update(timeout=120, max_retries=1)
+    (shop / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     env = {**os.environ, "OPENAI_API_KEY": KEY, "NO_MKDOCS_2_WARNING": "1"}
     process = subprocess.Popen(
         [MKDOCS, "build"], cwd=shop, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -430,6 +435,7 @@ def test_ctrl_c_keeps_every_finished_answer(shop: Path, serve: Any) -> None:
     deadline = time.monotonic() + 60
     while not finished.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
+    assert process.poll() is None, "the build ended before Ctrl-C: nothing was interrupted"
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=30)
     assert process.returncode != 0
