@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 import griffe
@@ -71,7 +72,15 @@ def _documented_types(func: griffe.Function) -> dict[str, str]:
             # a type, not prose or a numpydoc choice set (`{'left', 'right'}`)
             if isinstance(annotation, griffe.ExprName | griffe.ExprSubscript | griffe.ExprBinOp):
                 found[item.name] = str(annotation)
+                continue
+            # reST prose naming its type: "A :py:class:`datetime.datetime` object"
+            role = _CLASS_ROLE.match(item.description or "")
+            if annotation is None and role is not None:
+                found[item.name] = role.group(1)
     return found
+
+
+_CLASS_ROLE = re.compile(r"^\W*(?:an?|the)?\s*:(?:py:)?class:`~?([A-Za-z_][\w.]*)`", re.I)
 
 
 def _variadic(param: griffe.Parameter) -> bool:
