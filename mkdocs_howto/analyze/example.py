@@ -585,16 +585,16 @@ class ExampleBuilder:
         annotation = _TYPING_PREFIX.sub("", annotation)
         optional = re.fullmatch(r"Optional\[(.+)\]", annotation)
         if optional:
-            return self._value_for(optional.group(1), name)
+            # `None` is a value the annotation accepts when nothing else can be built
+            return _or_none(self._value_for(optional.group(1), name))
         union = re.fullmatch(r"Union\[(.+)\]", annotation)
-        choices = _top_level_split(
-            union.group(1) if union else annotation, "|" if not union else ","
-        )
-        choices = [part for part in choices if part != "None"]
+        parts = _top_level_split(union.group(1) if union else annotation, "|" if not union else ",")
+        choices = [part for part in parts if part != "None"]
         if len(choices) > 1 or (choices and choices[0] != annotation):
             # the first member a value can be built for: `URL | str` → a string
             values = (self._value_for(choice, name) for choice in choices)
-            return next((v for v in values if v != "..."), "...") if choices else "None"
+            value = next((v for v in values if v != "..."), "...") if choices else "None"
+            return _or_none(value) if "None" in parts else value
         choices_of = re.fullmatch(r"Literal\[(.+)\]", annotation)
         if choices_of:
             return literal(_top_level_split(choices_of.group(1), ",")[0])
@@ -751,6 +751,12 @@ def import_block(lines: set[str]) -> list[str]:
 
 _VARIADIC = ("variadic positional", "variadic keyword")
 _TYPING_PREFIX = re.compile(r"\b[A-Za-z_][\w.]*\.(?=(?:Optional|Union|Literal|Annotated)\[)")
+
+
+def _or_none(value: str) -> str:
+    """`None` for an optional parameter no value can be built for (the call runs), else the
+    value."""
+    return "None" if value == "..." else value
 
 
 def _has_ellipsis(value: str) -> bool:

@@ -442,7 +442,8 @@ def _annotations(objects: Iterable[griffe.Object | griffe.Alias]) -> Iterator[gr
                 if isinstance(param.annotation, griffe.Expr):
                     yield param.annotation
         elif isinstance(obj, griffe.Class):
-            for member in obj.all_members.values():
+            for each in obj.all_members.values():
+                member = _final(each)  # an inherited member is an alias of the base's
                 if isinstance(member, griffe.Attribute) and isinstance(
                     member.annotation, griffe.Expr
                 ):
