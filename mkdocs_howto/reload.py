@@ -80,6 +80,9 @@ class TreeKeeper:
         if now.keys() != self.files.keys():
             return self._full(options, keep_trees, "a file was added or removed")
         changed = [path for path in now if self._changed(path, now[path])]
+        # a file Griffe never read (a folder without `__init__.py`, tests) changes nothing
+        read = self.tree.loader.lines_collection
+        changed = [path for path in changed if path in read or path in self.tree.loader.failures]
         for path in changed:
             reason = self._why_not_spliced(path)
             if reason:

@@ -13,9 +13,11 @@ a value whose type contradicts the parameter's annotation is dropped.
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import griffe
@@ -174,15 +176,35 @@ def _call_index(func: griffe.Object) -> CallIndex:
         collection = func.lines_collection
         kept = PARSED_TREES.get(collection, {})
         for path in list(collection.keys()):
-            tree = kept.get(path)  # the tree the load parsed, if the analysis has not used it
-            if tree is None:
-                try:
-                    tree = ast.parse("\n".join(collection[path]))
-                except (SyntaxError, ValueError, RecursionError):
-                    continue
-            _index_calls(tree, index)
+            for name, arguments in _file_calls(path, collection[path], kept.get(path)).items():
+                merged = index.setdefault(name, {})
+                for argument, counts in arguments.items():
+                    merged.setdefault(argument, Counter()).update(counts)
         memo[key] = index
     return memo[key]  # type: ignore[no-any-return]
+
+
+#: Each file's own call index, by its path, with the hash of the text it was built from: a
+#: `serve` rebuild indexes again only the files an edit changed (networkx: 2.9 s -> 0.1 s).
+_FILE_CALLS: dict[Path, tuple[str, CallIndex]] = {}
+
+
+def _file_calls(path: Path, lines: list[str], tree: ast.Module | None) -> CallIndex:
+    """The call index of one file (`tree`: the one the load parsed, if it is still kept)."""
+    text = "\n".join(lines)
+    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    known = _FILE_CALLS.get(path)
+    if known is not None and known[0] == digest:
+        return known[1]
+    index: CallIndex = {}
+    if tree is None:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError):
+            tree = ast.Module(body=[], type_ignores=[])  # no call sites to learn from
+    _index_calls(tree, index)
+    _FILE_CALLS[path] = (digest, index)
+    return index
 
 
 def _index_calls(tree: ast.AST, index: CallIndex) -> None:
