@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Generic, TypeVar
+from weakref import WeakKeyDictionary
 
 import griffe
 
@@ -177,9 +178,21 @@ def object_key(item: PublicObject, context: str) -> str:
 
 
 def _identity(obj: griffe.Object) -> str:
-    where = _where(str(obj.filepath), Path.cwd())
+    cwd = Path.cwd()
+    known = _IDENTITIES.get(obj)
+    if known is not None and known[0] == cwd:
+        return known[1]
+    where = _where(str(obj.filepath), cwd)
     docstring = obj.docstring.value if obj.docstring else ""
-    return digest(obj.path, where, obj.lineno, obj.endlineno, _source(obj), docstring)
+    identity = digest(obj.path, where, obj.lineno, obj.endlineno, _source(obj), docstring)
+    _IDENTITIES[obj] = (cwd, identity)
+    return identity
+
+
+#: Each loaded object's identity, for as long as the object lives: what it is made of never
+#: changes once Griffe visited its file (an edit is visited into new objects), and `serve`
+#: keeps the tree between rebuilds (`reload`), so unchanged objects are not digested again.
+_IDENTITIES: WeakKeyDictionary[griffe.Object, tuple[Path, str]] = WeakKeyDictionary()
 
 
 @lru_cache(maxsize=4096)

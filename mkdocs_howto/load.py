@@ -967,7 +967,14 @@ def _redundant_alias(module: griffe.Module, alias: griffe.Alias, name: str) -> b
         statement = " ".join(module.lines[first - 1 : last])
     except (OSError, ValueError, TypeError):
         return False
-    return re.search(rf"\b{re.escape(name)}\s+as\s+{re.escape(name)}\b", statement) is not None
+    return _renames_to_itself(name).search(statement) is not None
+
+
+@lru_cache(maxsize=4096)
+def _renames_to_itself(name: str) -> re.Pattern[str]:
+    # one pattern per name, compiled once: `re`'s own cache holds 512 and a big package
+    # has thousands of names
+    return re.compile(rf"\b{re.escape(name)}\s+as\s+{re.escape(name)}\b")
 
 
 def _shortest(place: tuple[str, PublicModule]) -> tuple[int, str]:

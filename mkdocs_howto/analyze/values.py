@@ -172,16 +172,29 @@ def _call_index(func: griffe.Object) -> CallIndex:
     memo = load_memo(func)
     key = ("call-sites", "")
     if key not in memo:
-        index: CallIndex = {}
         collection = func.lines_collection
         kept = PARSED_TREES.get(collection, {})
-        for path in list(collection.keys()):
-            for name, arguments in _file_calls(path, collection[path], kept.get(path)).items():
-                merged = index.setdefault(name, {})
-                for argument, counts in arguments.items():
-                    merged.setdefault(argument, Counter()).update(counts)
-        memo[key] = index
+        paths = list(collection.keys())
+        files = [(path, _file_calls(path, collection[path], kept.get(path))) for path in paths]
+        memo[key] = _merged(files)
     return memo[key]  # type: ignore[no-any-return]
+
+
+def _merged(files: list[tuple[Path, CallIndex]]) -> CallIndex:
+    """The files' indexes merged in file order; the last merge again when every file's index
+    is the same object as then (an edit that changes no call's literal arguments)."""
+    identity = tuple((path, id(index)) for path, index in files)
+    if identity in _LAST_MERGE:
+        return _LAST_MERGE[identity]
+    merged: CallIndex = {}
+    for _, index in files:
+        for name, arguments in index.items():
+            into = merged.setdefault(name, {})
+            for argument, counts in arguments.items():
+                into.setdefault(argument, Counter()).update(counts)
+    _LAST_MERGE.clear()
+    _LAST_MERGE[identity] = merged
+    return merged
 
 
 #: Each file's own call index, by its path, with the hash of the text it was built from: a
@@ -203,8 +216,14 @@ def _file_calls(path: Path, lines: list[str], tree: ast.Module | None) -> CallIn
         except (SyntaxError, ValueError, RecursionError):
             tree = ast.Module(body=[], type_ignores=[])  # no call sites to learn from
     _index_calls(tree, index)
+    if known is not None and known[1] == index:
+        index = known[1]  # the same calls: the same object, so the last merge still holds
     _FILE_CALLS[path] = (digest, index)
     return index
+
+
+#: The last merge of the files' indexes, by the (file, index object) pairs it was made of.
+_LAST_MERGE: dict[tuple[tuple[Path, int], ...], CallIndex] = {}
 
 
 def _index_calls(tree: ast.AST, index: CallIndex) -> None:
