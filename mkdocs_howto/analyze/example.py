@@ -639,6 +639,8 @@ class ExampleBuilder:
         if short in _SETS and inner:
             item = self._value_for(inner, name)
             return f"frozenset({{{item}}})" if short.lower() == "frozenset" else f"{{{item}}}"
+        if short == "Callable" and inner:
+            return self._callable(inner)
         if short == "str" and name in _NAMED_STRINGS:
             return _NAMED_STRINGS[name]
         template = _SIMPLE_VALUES.get(short, "")
@@ -648,6 +650,19 @@ class ExampleBuilder:
         if value == _SAMPLE_FILE:
             self.sample_files.add(_SAMPLE_FILE.strip('"'))
         return value
+
+    def _callable(self, inner: str) -> str:
+        """`Callable[[], float]` → `lambda: 1.0`: a function returning what callers expect
+        (`lambda *args: None` when the return type has no plain value)."""
+        parts = _top_level_split(inner, ",")
+        returns = parts[-1] if len(parts) == 2 else "None"
+        arguments = parts[0].strip()
+        params = "" if arguments == "[]" else " *args"
+        placeholders, imports = list(self.placeholders), set(self.imports)
+        value = self._value_for(returns, "value") if returns not in ("None", "Any") else "None"
+        if _has_ellipsis(value) or len(self.placeholders) > len(placeholders):
+            self.placeholders, self.imports, value = placeholders, imports, "None"
+        return f"lambda{params}: {value}"
 
     def _mapping(self, inner: str) -> str:
         """`dict[str, int]` → `{"example": 1}`: one entry, so code reading items gets one."""

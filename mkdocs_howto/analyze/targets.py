@@ -330,14 +330,19 @@ _TYPE_EXPRESSION = re.compile(r"^[\w.\[\], |'\"]+$")
 
 def type_var_value(value: str | None) -> str | None:
     """What a `TypeVar("V", …)` accepts, as an annotation: its bound, its first constraint,
-    or `Any` for an unbound one; None for anything else."""
+    or `Any` for an unbound one; what a `NewType("N", int)` is at run time; else None."""
     if not value:
         return None
     try:
         tree = ast.parse(value, mode="eval").body
     except (SyntaxError, ValueError, RecursionError):
         return None
-    if not (isinstance(tree, ast.Call) and ast.unparse(tree.func).split(".")[-1] == "TypeVar"):
+    called = ast.unparse(tree.func).split(".")[-1] if isinstance(tree, ast.Call) else ""
+    if called == "NewType" and isinstance(tree, ast.Call) and len(tree.args) == 2:
+        # `TaskID = NewType("TaskID", int)`: at run time a plain int
+        runtime = ast.unparse(tree.args[1])
+        return runtime if _TYPE_EXPRESSION.match(runtime) else None
+    if called != "TypeVar" or not isinstance(tree, ast.Call):
         return None
     bound = next((k.value for k in tree.keywords if k.arg == "bound"), None)
     chosen = bound or (tree.args[1] if len(tree.args) > 1 else None)
@@ -441,6 +446,12 @@ def _annotations(objects: Iterable[griffe.Object | griffe.Alias]) -> Iterator[gr
             for param in obj.parameters:
                 if isinstance(param.annotation, griffe.Expr):
                     yield param.annotation
+                elif isinstance(param.annotation, str):
+                    # a quoted name Griffe keeps as text (`task: "Task"`): resolved where
+                    # the function is written
+                    name = param.annotation.strip("\"'")
+                    if name.isidentifier():
+                        yield griffe.ExprName(name, parent=obj)
         elif isinstance(obj, griffe.Class):
             for each in obj.all_members.values():
                 member = _final(each)  # an inherited member is an alias of the base's
