@@ -164,7 +164,8 @@ def test_the_demo_shows_real_output_under_each_example(tmp_path: Path) -> None:
     assert len(shown) == 7
     for name, html in shown.items():
         if name == "StationFeed":
-            assert "needs the network" in html
+            # no route, or a name server that never answers (then the run's timeout ends it)
+            assert "needs the network" in html or "did not finish within" in html
         elif name == "convert_temperature":
             assert "ran: parses" in html  # a doctest: its output is written in it
         else:
