@@ -559,7 +559,8 @@ class ExampleBuilder:
             )
             args.append(value if param.kind == "positional-only" else f"{param.name}={value}")
         variadic = next((p for p in params if p.kind == "variadic positional"), None)
-        if one_item and not args and variadic is not None and variadic.annotation:
+        forwards = any(p.kind == "variadic keyword" for p in params)  # `f(*args, **kwargs)`
+        if one_item and not args and variadic is not None and variadic.annotation and not forwards:
             # `*objects: Any` alone: called with none, it prints nothing, sums nothing
             args.append(self._value(variadic))
         option = _shown_option(params)
