@@ -437,7 +437,7 @@ def test_ctrl_c_keeps_every_finished_answer(shop: Path, serve: Any) -> None:
         time.sleep(0.1)
     assert process.poll() is None, "the build ended before Ctrl-C: nothing was interrupted"
     process.send_signal(signal.SIGINT)
-    process.communicate(timeout=30)
+    process.communicate(timeout=60)  # the worker is stopped (SIGTERM) on the way out
     assert process.returncode != 0
     entry = json.loads(finished.read_text(encoding="utf-8"))
     assert entry["object"] == ITEM and entry["prose"]["steps"][1]["lines"] == [4, 4]

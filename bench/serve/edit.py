@@ -165,6 +165,9 @@ def main() -> None:
     sites = {"generated (320 objects)": ("bigpkg", WORK / "generated")}
     write_package(sites["generated (320 objects)"][1])
     for package in args.packages:
+        if not sorted(args.venv.glob(f"lib/python3*/site-packages/{package}")):
+            print(f"{package}: not installed in {args.venv} (bench/realworld.py --install)")
+            continue
         sites[package] = (package, WORK / package)
         copy_site(package, args.venv, WORK / package)
     for label, (package, site) in sites.items():
