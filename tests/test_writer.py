@@ -406,6 +406,10 @@ def test_language_asks_for_that_language_and_checks_its_vague_terms(
 # ----------------------------------------------------------------------------- Ctrl-C
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_keeps_every_finished_answer(shop: Path, serve: Any) -> None:
     slow = "def wait_long(seconds: int) -> int:\n    return seconds\n"
     write_package(shop / "src", {"shop/slow.py": slow})
@@ -429,7 +433,15 @@ def test_ctrl_c_keeps_every_finished_answer(shop: Path, serve: Any) -> None:
     (shop / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     env = {**os.environ, "OPENAI_API_KEY": KEY, "NO_MKDOCS_2_WARNING": "1"}
     process = subprocess.Popen(
-        [MKDOCS, "build"], cwd=shop, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [MKDOCS, "build"],
+        cwd=shop,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # A test run started in the background (`make test &`, a CI runner, a non-interactive
+        # shell) inherits SIGINT ignored, and Python keeps an ignored SIGINT ignored: the
+        # build would never see Ctrl-C. A terminal's Ctrl-C reaches a foreground build.
+        preexec_fn=_default_sigint,  # noqa: PLW1509
     )
     finished = answers / f"{ITEM}.json"
     deadline = time.monotonic() + 60
@@ -437,7 +449,7 @@ def test_ctrl_c_keeps_every_finished_answer(shop: Path, serve: Any) -> None:
         time.sleep(0.1)
     assert process.poll() is None, "the build ended before Ctrl-C: nothing was interrupted"
     process.send_signal(signal.SIGINT)
-    process.communicate(timeout=60)  # the worker is stopped (SIGTERM) on the way out
+    process.communicate(timeout=30)
     assert process.returncode != 0
     entry = json.loads(finished.read_text(encoding="utf-8"))
     assert entry["object"] == ITEM and entry["prose"]["steps"][1]["lines"] == [4, 4]

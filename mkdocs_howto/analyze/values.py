@@ -162,8 +162,12 @@ def take_sources_read() -> set[str]:
 
 def call_sites_identity(obj: griffe.Object, callee: str) -> str:
     """The literal arguments of every call of `callee` in the load of `obj`, as text."""
-    entries = _call_index(obj).get(callee, {})
-    return repr(sorted((repr(key), sorted(counts.items())) for key, counts in entries.items()))
+    memo = load_memo(obj)
+    key = ("call-sites-of", callee)
+    if key not in memo:  # asked by every cached page that mined values from this callee
+        entries = _call_index(obj).get(callee, {})
+        memo[key] = repr(sorted((repr(k), sorted(counts.items())) for k, counts in entries.items()))
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def _call_index(func: griffe.Object) -> CallIndex:
