@@ -106,16 +106,21 @@ class LoadedApi:
 
     def source_dirs(self) -> list[Path]:
         """Folders (or single files) holding the packages' sources: what `serve` watches."""
-        dirs = []
-        for root in [*self.roots, *self.siblings]:
-            path = root.filepath
-            if isinstance(path, list):  # namespace package: several folders
-                dirs.extend(path)
-            elif path.name == "__init__.py":
-                dirs.append(path.parent)
-            else:
-                dirs.append(path)
-        return dirs
+        return source_dirs([*self.roots, *self.siblings])
+
+
+def source_dirs(tops: Iterable[griffe.Module]) -> list[Path]:
+    """Folders (or single files) holding the sources of top-level modules."""
+    dirs = []
+    for top in tops:
+        path = top.filepath
+        if isinstance(path, list):  # namespace package: several folders
+            dirs.extend(path)
+        elif path.name == "__init__.py":
+            dirs.append(path.parent)
+        else:
+            dirs.append(path)
+    return dirs
 
 
 def load_api(options: LoadOptions, *, keep_trees: bool = True) -> LoadedApi:
@@ -135,6 +140,9 @@ class LoadedTree:
     problems: list[Problem]
     """Problems of the load itself (a package found twice, a sibling that failed)."""
     notes: list[str]
+
+    def source_dirs(self) -> list[Path]:
+        return source_dirs([*self.roots, *self.siblings.values()])
 
 
 def load_tree(options: LoadOptions, *, keep_trees: bool = True) -> LoadedTree:
@@ -318,7 +326,7 @@ class _Siblings:
 
     def _exports(self) -> Iterator[_Export]:
         for root in self.roots:
-            for module in _walk_modules(root, self.options.exclude):
+            for module in walk_modules(root, self.options.exclude):
                 names = _exports(module)
                 for name, member in list(module.members.items()):
                     if not isinstance(member, griffe.Alias):
@@ -453,15 +461,15 @@ class _Siblings:
         return ["; ".join(parts)]
 
 
-def _walk_modules(module: griffe.Module, exclude: tuple[str, ...]) -> Iterator[griffe.Module]:
-    """The module and its submodules that `exclude` leaves in."""
+def walk_modules(module: griffe.Module, exclude: tuple[str, ...] = ()) -> Iterator[griffe.Module]:
+    """The module and its submodules (not aliases to modules) that `exclude` leaves in."""
     yield module
     for member in module.members.values():
         if isinstance(member, griffe.Module) and not any(
             fnmatchcase(member.path, pattern) or fnmatchcase(f"{member.path}.\0", pattern)
             for pattern in exclude
         ):
-            yield from _walk_modules(member, exclude)
+            yield from walk_modules(member, exclude)
 
 
 def _search_folder(loader: griffe.GriffeLoader, path: Path) -> Path | None:

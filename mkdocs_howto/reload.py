@@ -28,7 +28,14 @@ from pathlib import Path
 
 import griffe
 
-from mkdocs_howto.load import LoadedApi, LoadedTree, LoadOptions, load_tree, select_api
+from mkdocs_howto.load import (
+    LoadedApi,
+    LoadedTree,
+    LoadOptions,
+    load_tree,
+    select_api,
+    walk_modules,
+)
 from mkdocs_howto.sources import release_griffe_memos
 
 #: A module of the kept tree: a class, function or attribute's shape, or an alias' target.
@@ -76,7 +83,7 @@ class TreeKeeper:
         if self.tree is None or options != self.options or keep_trees != self.keep_trees:
             first = "first load" if not self.reread else "the last load failed"
             return self._full(options, keep_trees, first if self.tree is None else "")
-        now = _scan(self._folders(self.tree))
+        now = _scan(self.tree.source_dirs())
         if now.keys() != self.files.keys():
             return self._full(options, keep_trees, "a file was added or removed")
         changed = [path for path in now if self._changed(path, now[path])]
@@ -100,13 +107,13 @@ class TreeKeeper:
         self.modules = {
             module.filepath: module
             for root in tree.roots
-            for module in _modules(root)
+            for module in walk_modules(root)
             if isinstance(module.filepath, Path)
         }
         # hashes are taken when a file's size or time first changes: a full load reads none
         self.files = {
             path: FileState(stat.st_size, stat.st_mtime_ns, "")
-            for path, stat in _scan(self._folders(tree)).items()
+            for path, stat in _scan(tree.source_dirs()).items()
         }
         self.reread = len(tree.loader.lines_collection.keys())
         self.full_reason = reason or "options changed"
@@ -169,18 +176,7 @@ class TreeKeeper:
         assert self.tree is not None
         for top in self.tree.loader.modules_collection.members.values():
             if isinstance(top, griffe.Module):
-                yield from _modules(top)
-
-    @staticmethod
-    def _folders(tree: LoadedTree) -> list[Path]:
-        folders = []
-        for root in [*tree.roots, *tree.siblings.values()]:
-            path = root.filepath
-            if isinstance(path, list):
-                folders.extend(path)
-            else:
-                folders.append(path.parent if path.name == "__init__.py" else path)
-        return folders
+                yield from walk_modules(top)
 
 
 def _scan(folders: Iterable[Path]) -> dict[Path, os.stat_result]:
@@ -208,13 +204,6 @@ def _state(path: Path, stat: os.stat_result) -> FileState:
     except OSError:
         digest = ""
     return FileState(stat.st_size, stat.st_mtime_ns, digest)
-
-
-def _modules(module: griffe.Module) -> Iterator[griffe.Module]:
-    yield module
-    for member in module.members.values():
-        if not member.is_alias and isinstance(member, griffe.Module):
-            yield from _modules(member)
 
 
 def _forget_targets(modules: Iterable[griffe.Module], prefixes: tuple[str, ...]) -> None:
