@@ -158,23 +158,37 @@ def _parse_file(collection: griffe.LinesCollection, filepath: Path) -> dict[int,
     return _definitions_in(tree)
 
 
-#: Fields holding statements: definitions are statements, so expressions are never entered.
+#: Fields holding statements (and `except` / `case` clauses, which hold statements).
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def nested_statements(node: ast.AST) -> Iterator[ast.AST]:
+    """Every statement in `node`'s blocks, nested ones too, in source order; expressions
+    (most of a body's nodes) are never entered. Iterative: no recursion limit to hit."""
+    stack = _blocks_of(node)
+    while stack:
+        child = stack.pop()
+        yield child
+        stack += _blocks_of(child)
+
+
+def _blocks_of(node: ast.AST) -> list[ast.AST]:
+    """The statements of `node`'s blocks, last first (popped from a stack in order)."""
+    children: list[ast.AST] = []
+    for name in _STATEMENT_FIELDS:
+        block = getattr(node, name, None)
+        if isinstance(block, list):
+            children += block
+    return children[::-1]
 
 
 def _definitions_in(tree: ast.Module) -> dict[int, Definition]:
     """Every def and class of a tree by first line (the first decorator's, as in Griffe)."""
-    found: dict[int, Definition] = {}
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Definition):
-            found[node.decorator_list[0].lineno if node.decorator_list else node.lineno] = node
-        for name in _STATEMENT_FIELDS:
-            children = getattr(node, name, None)
-            if isinstance(children, list):
-                stack.extend(children)
-    return found
+    return {
+        node.decorator_list[0].lineno if node.decorator_list else node.lineno: node
+        for node in nested_statements(tree)
+        if isinstance(node, Definition)
+    }
 
 
 _FILES = _ParsedFiles()

@@ -12,11 +12,12 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import griffe
 
+from mkdocs_howto.analyze.code import nested_statements
 from mkdocs_howto.facts import Code, Link, Segment, Sentence, Step
 
 #: Dotted name of a callee or reference -> the link to its page, or None.
@@ -116,7 +117,7 @@ def local_imports(node: ast.AST, module: griffe.Module) -> dict[str, str]:
     """Names a function imports in its own body (`from .markup import escape`) -> the dotted
     path they name, relative imports resolved against `module`."""
     found: dict[str, str] = {}
-    for statement in _statements(node):
+    for statement in nested_statements(node):
         if isinstance(statement, ast.ImportFrom):
             base = _absolute(statement, module)
             for alias in statement.names:
@@ -130,15 +131,6 @@ def local_imports(node: ast.AST, module: griffe.Module) -> dict[str, str]:
                     first = alias.name.split(".", 1)[0]
                     found[first] = first
     return found
-
-
-def _statements(node: ast.AST) -> Iterator[ast.AST]:
-    """Every statement nested in `node`'s blocks (an import is a statement: its expressions,
-    most of a body's nodes, need no visit)."""
-    for name in ("body", "orelse", "finalbody", "handlers", "cases"):
-        for child in getattr(node, name, ()):
-            yield child
-            yield from _statements(child)
 
 
 def _absolute(node: ast.ImportFrom, module: griffe.Module) -> str | None:
