@@ -7,6 +7,7 @@ tuple of both.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -210,8 +211,13 @@ class HowTo:
     """Description and steps written by a model and checked against the code (`writer: llm`);
     the page shows them first and keeps the static steps folded beneath."""
     type_links: tuple[tuple[str, str], ...] = ()
-    """Type names as the tables write them (`Response`, `models.Request`) -> the link to the
-    page documenting them, for the names that resolve to a documented object."""
+    """Type names as the tables write them (`Response`, `models.Request`, each a `TYPE_NAME`
+    match) -> the link to the page documenting them, for the names that resolve to a
+    documented object."""
+
+
+#: A (dotted) name in a type's text: what the analysis links and the renderer finds again.
+TYPE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 
 from mkdocs_howto.errors import RenderError
-from mkdocs_howto.facts import HowTo, Link, ModuleIndex, Segment, Sentence, Text
+from mkdocs_howto.facts import TYPE_NAME, HowTo, Link, ModuleIndex, Segment, Sentence, Text
 from mkdocs_howto.labels import kind_key, labels_for
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -76,12 +76,7 @@ def do_text(value: object) -> str:
 def do_prose(value: object) -> str:
     """A model's text: its `code spans` as code, everything else escaped (no raw HTML, no
     Markdown it did not mean)."""
-    text, pieces, position = " ".join(str(value).split()), [], 0
-    for span in _CODE_SPAN.finditer(text):
-        pieces += [do_text(text[position : span.start()]), do_code(span.group(2).strip())]
-        position = span.end()
-    pieces.append(do_text(text[position:]))
-    return "".join(pieces)
+    return _with_code(" ".join(str(value).split()))
 
 
 def do_lines(value: object) -> str:
@@ -108,16 +103,16 @@ def do_title(value: object) -> str:
 
 
 def _with_code(text: str) -> str:
-    parts = _COMMENT_CODE.split(text)
-    # split() alternates: text, ticks, code, text, ticks, code, …, text
-    return "".join(
-        do_code(part) if index % 3 == 2 else "" if index % 3 == 1 else do_text(part)
-        for index, part in enumerate(parts)
-    )
+    """Text an author or a model wrote: its code spans (`x`, reST's ``x``) as code, the
+    rest escaped."""
+    pieces, position = [], 0
+    for span in _CODE_SPAN.finditer(text):
+        pieces += [do_text(text[position : span.start()]), do_code(span.group(2))]
+        position = span.end()
+    pieces.append(do_text(text[position:]))
+    return "".join(pieces)
 
 
-#: A code span in a comment: `x` or ``x`` (reST), closed by the same run of backticks.
-_COMMENT_CODE = re.compile(r"(`{1,2})([^`]+)\1(?!`)")
 #: The end of a title's first sentence: a stop, then a space and a capital (or a quote).
 _SENTENCE_END = re.compile(r"[.!?](\s+)(?=[A-Z`\"'(])")
 
@@ -282,7 +277,7 @@ def do_typed(value: object, links: Sequence[tuple[str, str]] = ()) -> str:
     hrefs = dict(links)
     parts: list[str] = []
     start = 0
-    for name in _TYPE_NAME.finditer(text):
+    for name in TYPE_NAME.finditer(text):
         href = hrefs.get(name.group())
         if href is None:
             continue
@@ -299,9 +294,6 @@ def _spaced_code(text: str) -> str:
     if code and text.endswith(" "):
         code += " "
     return code
-
-
-_TYPE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 def do_table(

@@ -18,7 +18,7 @@ from dataclasses import replace
 import griffe
 
 from mkdocs_howto.analyze.code import nested_statements
-from mkdocs_howto.facts import Code, Link, Segment, Sentence, Step
+from mkdocs_howto.facts import TYPE_NAME, Code, Link, Segment, Sentence, Step
 
 #: Dotted name of a callee or reference -> the link to its page, or None.
 Resolver = Callable[[str], str | None]
@@ -42,14 +42,11 @@ def link_types(annotations: Iterable[str], resolve: Resolver) -> tuple[tuple[str
     links, with its link, sorted by name."""
     found: dict[str, str] = {}
     for text in annotations:
-        for name in set(_DOTTED.findall(text)) - set(found):
+        for name in set(TYPE_NAME.findall(text)) - set(found):
             href = resolve(name)
             if href:
                 found[name] = href
     return tuple(sorted(found.items()))
-
-
-_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 def link_sentence(text: Sentence, resolve: Resolver) -> Sentence:
