@@ -155,14 +155,10 @@ class Analyzer:
         texts += [attribute.annotation or "" for attribute in howto.attributes]
 
         def resolve(name: str) -> str | None:
-            first, _, rest = name.partition(".")
             if name.rsplit(".", 1)[-1].startswith("_"):
                 return None
-            bound = _module_level(module, first)
-            if bound is None:
-                target = links.find([name])
-            else:
-                target = links.targets.get(f"{bound}.{rest}" if rest else bound)
+            path = _module_path(module, name)
+            target = links.find([name]) if path is None else links.targets.get(path)
             return links.link(page, target) if target and target != page else None
 
         return link_types(texts, resolve)
@@ -295,8 +291,7 @@ class Analyzer:
                 target = _own_member(cls, rest, links.targets.get)
             else:
                 # a bare name in a body is the module's (Python never looks in the class)
-                path = imported.get(first) or _module_level(scope.module, first)
-                path = f"{path}.{rest}" if path and rest else path
+                path = _module_path(scope.module, name, imported)
                 target = links.targets.get(path) if path else None
             if target is None or target == page or first in bound():
                 return None  # nothing documented, this page, or a name the body binds
@@ -544,6 +539,16 @@ def _own_member(cls: griffe.Class, name: str, target_of: Callable[[str], str | N
         if target is not None:
             return target
     return None
+
+
+def _module_path(
+    module: griffe.Module, name: str, imported: Mapping[str, str] | None = None
+) -> str | None:
+    """The dotted path code in `module` means by `name` (`models.Request`): its first part
+    through `imported` (a function's own imports), else the module's names and imports."""
+    first, _, rest = name.partition(".")
+    path = (imported or {}).get(first) or _module_level(module, first)
+    return f"{path}.{rest}" if path and rest else path
 
 
 def _module_level(module: griffe.Module, name: str) -> str | None:
