@@ -34,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -127,11 +128,29 @@ def files_fingerprint(folders: Iterable[Path], pattern: str = "*") -> str:
     """Name, size and modification time of every file below `folders` (cheap: no reads)."""
     entries = []
     for folder in folders:
-        for path in sorted(folder.rglob(pattern)) if folder.is_dir() else [folder]:
-            if path.is_file() and "__pycache__" not in path.parts:
-                stat = path.stat()
-                entries.append((str(path), stat.st_size, stat.st_mtime_ns))
+        for path, stat in sorted(file_stats([folder], (pattern,)).items()):
+            entries.append((str(path), stat.st_size, stat.st_mtime_ns))
     return digest(*entries)
+
+
+def file_stats(folders: Iterable[Path], patterns: tuple[str, ...]) -> dict[Path, os.stat_result]:
+    """Every file below `folders` whose name matches one of `patterns` (a folder that is a
+    file: itself), with its `stat`; `__pycache__` folders are not entered."""
+    found: dict[Path, os.stat_result] = {}
+    for folder in folders:
+        if folder.is_file():
+            found[folder] = folder.stat()
+            continue
+        for directory, subdirs, files in os.walk(folder):
+            subdirs[:] = [name for name in subdirs if name != "__pycache__"]
+            for name in files:
+                if any(fnmatchcase(name, pattern) for pattern in patterns):
+                    path = Path(directory, name)
+                    try:
+                        found[path] = path.stat()
+                    except OSError:  # removed while walking, or a broken link
+                        continue
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import griffe
 
+from mkdocs_howto.cache import file_stats
 from mkdocs_howto.load import (
     LoadedApi,
     LoadedTree,
@@ -181,21 +182,7 @@ class TreeKeeper:
 
 def _scan(folders: Iterable[Path]) -> dict[Path, os.stat_result]:
     """Every Python file under `folders` (or the file itself) with its `stat`."""
-    found: dict[Path, os.stat_result] = {}
-    for folder in folders:
-        if folder.is_file():
-            found[folder] = folder.stat()
-            continue
-        for directory, subdirs, files in os.walk(folder):
-            subdirs[:] = [name for name in subdirs if name != "__pycache__"]
-            for name in files:
-                if name.endswith((".py", ".pyi")):
-                    path = Path(directory, name)
-                    try:
-                        found[path] = path.stat()
-                    except OSError:  # removed while walking: the next scan sees it gone
-                        continue
-    return found
+    return file_stats(folders, ("*.py", "*.pyi"))
 
 
 def _state(path: Path, stat: os.stat_result) -> FileState:
