@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from mkdocs_howto.cache import PageCache, digest, files_fingerprint
+from mkdocs_howto.compiled import CompiledTemplates
 from mkdocs_howto.errors import HowToError, Problem
 from mkdocs_howto.generate import (
     GeneratedSite,
@@ -93,6 +94,8 @@ class HowToEngine:
         self.renderer: Renderer | None = None
         """Reused while its options and the user's templates are unchanged (see `_renderer`)."""
         self.templates: tuple[RenderOptions, str] | None = None
+        self.theme_code = CompiledTemplates()
+        """While serving: the site theme's compiled templates, for the frontend's next build."""
         # Per build, reset in `configure`:
         self.howto: HowToOptions | None = None
         self.site: GeneratedSite | None = None
@@ -117,6 +120,7 @@ class HowToEngine:
         self.serving = self.one_shot = self.dirty = False
         self.last_good = None
         self.keeper = TreeKeeper()
+        self.theme_code = CompiledTemplates()
         self.stop_worker()
 
     # ------------------------------------------------------------------ one build

@@ -195,6 +195,13 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         """Forget the last build's page hashes: its HTML may not have been written."""
         self.engine.build_failed()
 
+    @event_priority(100)  # before anything loads a template from this build's environment
+    def _keep_compiled_templates(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> None:
+        """While serving, compile the theme's templates once, not on every rebuild (MkDocs
+        makes a new environment per build)."""
+        if self.engine.serving and env.bytecode_cache is None:
+            env.bytecode_cache = self.engine.theme_code
+
     @event_priority(0)  # after the pages are rendered, before autorefs' `on_env` (-50)
     def _register_cross_refs(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> None:
         """Let `[text][mypkg.Obj]` anywhere in the site lead to the how-to pages."""
@@ -207,7 +214,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         if self.engine.plan is not None:
             write_site_inventory(config, self.engine.plan.targets, files)
 
-    on_env = CombinedEvent(_register_cross_refs, _write_inventory)
+    on_env = CombinedEvent(_keep_compiled_templates, _register_cross_refs, _write_inventory)
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: Any

@@ -1,0 +1,80 @@
+"""The theme's templates, compiled once per `serve` session instead of once per rebuild.
+
+MkDocs makes a new Jinja environment for every build (`Theme.get_env`), so every rebuild
+parses and compiles Material's templates again: about 0.13 s of a 0.25 s `--dirty` rebuild
+on a site of 340 pages, more than the pages it re-renders. Jinja can keep compiled code in
+a bytecode cache (`Environment.bytecode_cache`); this one lives in memory for the process.
+
+A template's code is reused only for the same source (Jinja compares a checksum of it, so an
+edited override is compiled again) in an environment with the same compile settings: the
+syntax, the extensions, the escaping and finalizing, and the filters and tests with how
+they are called (Jinja reads those while compiling, `compiler.py`, `_filter_test_common`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
+
+
+class CompiledTemplates(BytecodeCache):
+    """Compiled template code by template, file and compile settings, kept in memory."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+        self.reused = 0
+        """Templates loaded from here instead of compiled, since the process started."""
+
+    def get_bucket(
+        self, environment: Environment, name: str, filename: str | None, source: str
+    ) -> Bucket:
+        key = self.get_cache_key(name, filename) + compile_settings(environment)
+        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # resets the bucket if the source changed
+            self.reused += bucket.code is not None
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+def compile_settings(environment: Environment) -> str:
+    """A digest of what a template's compiled code depends on besides its source."""
+    env = environment
+    calls = [
+        (kind, name, repr(getattr(function, "jinja_pass_arg", None)))
+        for kind, functions in (("filter", env.filters), ("test", env.tests))
+        for name, function in functions.items()
+    ]
+    settings = (
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.newline_sequence,
+        env.keep_trailing_newline,
+        sorted(env.extensions),
+        getattr(env, "newstyle_gettext", None),  # the i18n extension's `{% trans %}` code
+        env.optimized,
+        env.is_async,
+        env.autoescape,  # a function's repr names the object: another one compiles again
+        env.finalize,
+        env.undefined,
+        env.code_generator_class,
+        env.context_class,
+        sorted(calls),
+    )
+    return hashlib.sha1(repr(settings).encode(), usedforsecurity=False).hexdigest()
