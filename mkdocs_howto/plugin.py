@@ -143,10 +143,19 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
                 self._add_pages(files, config, pages)
         return files
 
-    def on_post_build(self, config: MkDocsConfig) -> None:
+    def _collect_worker(self, *, config: MkDocsConfig) -> None:
         """Collect the worker's result: its warnings are logged before `--strict` counts."""
         with _as_plugin_errors():
             self.engine.finish()
+
+    @event_priority(10)  # before the search plugin writes its index (0)
+    def _one_search_entry_per_section(self, *, config: MkDocsConfig) -> None:
+        """`--dirty`: Material's search index lists every page once (`_merge_search_index`)."""
+        if self.engine.dirty:
+            for plugin in config.plugins.values():
+                _merge_search_index(plugin)
+
+    on_post_build = CombinedEvent(_collect_worker, _one_search_entry_per_section)
 
     def _fetch(self, uri: str) -> str:
         with _as_plugin_errors():
@@ -244,6 +253,29 @@ def _add_extensions(config: MkDocsConfig) -> None:
             config.markdown_extensions.append(name)
         if settings and name not in config.mdx_configs:
             config.mdx_configs[name] = dict(settings)
+
+
+def _merge_search_index(search: Any) -> None:
+    """Material's search plugin, under `--dirty`, writes the last build's index with the
+    entries of the pages rebuilt now, after removing the last entries of the first rebuilt
+    page and of every page whose URL starts with its URL (material/plugins/search/plugin.py,
+    `generate_search_index`): built for one edited page. An edit here rebuilds several (the
+    lines below it move, index pages show summaries): the others would be listed once more on
+    every rebuild, and the pages under a rebuilt index page would be lost. The merge is done
+    here instead, page by page; Material then writes it as it is."""
+    last, now = getattr(search, "search_index_prev", None), getattr(search, "search_index", None)
+    if last is None or now is None:  # not under `--dirty`, the first build, or another search
+        return
+    entries, kept = getattr(now, "entries", None), getattr(last, "entries", None)
+    if not entries or not isinstance(entries, list) or not isinstance(kept, list):
+        return  # no page rebuilt: Material writes the last index as it is
+    rebuilt = {_page_of(entry) for entry in entries}
+    now.entries = [entry for entry in kept if _page_of(entry) not in rebuilt] + entries
+    search.search_index_prev = None
+
+
+def _page_of(entry: Any) -> str:
+    return str(entry.get("location", "")).partition("#")[0] if isinstance(entry, dict) else ""
 
 
 def _config_file(config: MkDocsConfig) -> list[Path]:

@@ -5,6 +5,7 @@ Loopback only, a free port, bounded waits; the server is stopped in teardown.
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -244,3 +245,34 @@ def test_a_save_storm_leaves_the_server_up_and_its_pages_equal_a_fresh_build(
     wait_for(served_equals_fresh, REBUILD_TIMEOUT * 2, "the served pages to equal a fresh build")
     assert server.alive()
     assert "storm_48" in server.get("howto/skyfeed/units/convert_temperature/")[1]  # 48 % 4: units
+
+
+def _search_entries(json_text: str) -> list[str]:
+    entries = json.loads(json_text)["docs"] if json_text else []
+    return sorted(json.dumps(entry, sort_keys=True) for entry in entries)
+
+
+def test_dirty_rebuilds_list_every_page_once_in_the_search_index(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    """Under `--dirty` an edit rebuilds several pages, index pages among them; Material's search
+    keeps the last index and was made for one: after each rebuild, the served index equals a
+    fresh build's, entry for entry."""
+    running = start_server(demo_copy, "--dirty")
+    units = demo_copy / UNITS
+    # a summary (the object page and two index pages), then lines moving below the edit
+    edits = [("Convert a temperature between", "Convert a reading between", "Convert a reading")]
+    edits += [(EDIT[0], EDIT[1] + EDIT[0], "clamped_reading")]
+    try:
+        wait_for(lambda: running.get(PAGE)[0] == 200, FIRST_BUILD_TIMEOUT, "the first build")
+        for number, (old, new, shown) in enumerate(edits):
+            edit(units, old, new)
+            wait_for(page_has(running, shown), REBUILD_TIMEOUT, "the edited page")
+            fresh = tmp_path / f"fresh-{number}"
+            command = [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(fresh)]
+            subprocess.run(command, cwd=demo_copy, check=True, capture_output=True)
+            expected = (fresh / "search/search_index.json").read_text(encoding="utf-8")
+            served = running.get("search/search_index.json")[1]
+            assert _search_entries(served) == _search_entries(expected), old
+    finally:
+        stop(running)

@@ -10,10 +10,19 @@ polled until it shows it. Printed per package:
   from its INFO line;
 - save→served, and its ratio to a whole `mkdocs build` of the same site, timed in the same
   run;
-- whether, after the edits, every how-to page served equals a fresh build's (the `<article>`).
+- whether, after the edits, every how-to page served equals a fresh build's (the `<article>`);
+- MkDocs' own floor: the same pages as a static site (`mkdocs-howto generate` writes them into
+  `docs/`, the plugin is left out, theme, extensions and nav are the same), its whole build, and
+  save→served when one page's Markdown is edited under the same `mkdocs serve --dirty`. Done
+  for the generated package, and for the real ones with `--floor`.
+
+For both sites it also gives how much of save→served MkDocs' `build()` took (its "Documentation
+built in" line); the rest is finding the change (the watcher polls every 0.5 s, then waits
+0.1 s for quiet), loading the config, and this script's 50 ms polling.
 
     .venv/bin/python bench/serve/edit.py                         # generated + networkx
     .venv/bin/python bench/serve/edit.py --packages sqlalchemy --edits 5
+    .venv/bin/python bench/serve/edit.py --packages --edits 5    # the generated package only
 """
 
 from __future__ import annotations
@@ -25,13 +34,17 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import griffe
+import yaml
 
 from mkdocs_howto.analyze import AnalyzeOptions
+from mkdocs_howto.cli import main as howto_command
 from mkdocs_howto.generate import SiteOptions, plan_pages
 from mkdocs_howto.load import LoadOptions
 from mkdocs_howto.render import RenderOptions
@@ -41,6 +54,8 @@ from run import fetch, free_port, wait_for, write_package
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE.parent / ".work" / "serve-edit"
+BUILT = re.compile(r"Documentation built in ([\d.]+) seconds")
+GENERATED = "generated (320 objects)"
 
 
 @dataclass
@@ -101,7 +116,27 @@ def whole_build(site: Path) -> float:
     return time.perf_counter() - start
 
 
-def serve_and_edit(site: Path, target: Target, edits: int) -> tuple[list[float], list[str]]:
+@dataclass
+class Served:
+    """One site's edits under `mkdocs serve --dirty`."""
+
+    times: list[float]
+    """Save→served, per edit."""
+    detected: list[float]
+    """Save→MkDocs logs "Detected file changes" (to 50 ms), per edit."""
+    builds: list[float]
+    """MkDocs' `build()` of each rebuild ("Documentation built in")."""
+    lines: list[str]
+    """The plugin's INFO line of each rebuild."""
+    same: bool | None = None
+    """Every how-to page served equals a fresh build's (None: not compared)."""
+
+
+def serve_and_edit(
+    site: Path, url_path: str, edit: Callable[[int], str], edits: int, compare: bool = True
+) -> Served:
+    """Start `mkdocs serve`, then `edits` times: `edit(number)` (returns a text the page will
+    show) and wait until the page shows it."""
     port = free_port()
     log = site / "serve.log"
     command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty"]
@@ -110,28 +145,99 @@ def serve_and_edit(site: Path, target: Target, edits: int) -> tuple[list[float],
     with log.open("wb") as output:
         server = subprocess.Popen(command, cwd=site, env=env, stdout=output, stderr=output)
     url = f"http://127.0.0.1:{port}/"
+    served = Served([], [], [], [])
     try:
-        wait_for(url + target.url_path, "</article>")
-        times, lines = [], []
+        wait_for(url + url_path, "</article>")
         for number in range(edits):
             time.sleep(1.5)  # the previous rebuild settles: one change, not a queue
-            before = log.read_text().count("own time")
-            text = target.file.read_text(encoding="utf-8")
-            marker = f"bench_edit_{number} = {number}"
-            target.file.write_text(
-                text.replace(target.anchor, f"{target.indent}{marker}\n{target.anchor}", 1),
-                encoding="utf-8",
-            )
-            times.append(wait_for(url + target.url_path, f"bench_edit_{number}"))
+            before = log.read_text().count("Documentation built in")
+            seen = log.read_text().count("Detected file changes")
+            detected = _when_logged(log, "Detected file changes", seen)
+            served.times.append(wait_for(url + url_path, edit(number)))
+            served.detected.append(detected())
             deadline = time.perf_counter() + 60
-            while log.read_text().count("own time") <= before and time.perf_counter() < deadline:
+            while log.read_text().count("Documentation built in") <= before:
+                if time.perf_counter() > deadline:
+                    raise TimeoutError(f"no rebuild logged in {log}")
                 time.sleep(0.1)
-            lines += [line for line in log.read_text().splitlines() if "own time" in line][-1:]
-        same = identical(site, url)
+            text = log.read_text()
+            served.builds.append(float(BUILT.findall(text)[-1]))
+            served.lines += [line for line in text.splitlines() if "own time" in line][-1:]
+        served.same = identical(site, url) if compare else None
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return times, [*lines, f"served pages equal a fresh build's: {same}"]
+    return served
+
+
+def _when_logged(log: Path, text: str, seen: int) -> Callable[[], float]:
+    """Starts watching `log` for one more `text` line; the result gives the seconds from now
+    until it appeared (polled every 50 ms, beside the page polling)."""
+    start, found = time.perf_counter(), []
+
+    def watch() -> None:
+        while not found and time.perf_counter() - start < 60:
+            if log.read_text().count(text) > seen:
+                found.append(time.perf_counter() - start)
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+
+    def result() -> float:
+        thread.join()
+        return found[0] if found else float("nan")
+
+    return result
+
+
+def function_edit(target: Target) -> Callable[[int], str]:
+    """Inserts `bench_edit_N = N` above the function's `return` (the lines below it move)."""
+
+    def edit(number: int) -> str:
+        text = target.file.read_text(encoding="utf-8")
+        marker = f"bench_edit_{number} = {number}"
+        target.file.write_text(
+            text.replace(target.anchor, f"{target.indent}{marker}\n{target.anchor}", 1),
+            encoding="utf-8",
+        )
+        return f"bench_edit_{number}"
+
+    return edit
+
+
+def page_edit(page: Path) -> Callable[[int], str]:
+    """Appends a paragraph to one page's Markdown."""
+
+    def edit(number: int) -> str:
+        marker = f"bench_page_edit_{number}"  # not `bench_edit_`: the listings show those
+        page.write_text(page.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+        return marker
+
+    return edit
+
+
+def static_site(site: Path, static: Path) -> None:
+    """The site's pages as a static site: Markdown files in `docs/`, no plugin, the same
+    theme, extensions, stylesheet and nav (the pages the plugin leaves out of the nav are
+    `not_in_nav` here)."""
+    shutil.copytree(site / "src", static / "src")
+    shutil.copytree(site / "docs", static / "docs")
+    shutil.copy(site / "mkdocs.yml", static / "mkdocs.yml")
+    snippet = static / "snippet.yml"
+    command = ["generate", "--config", str(static / "mkdocs.yml"), "--out"]
+    command += [str(static / "docs" / "howto"), "--snippet", str(snippet)]
+    if howto_command(command) != 0:
+        sys.exit(f"mkdocs-howto generate failed for {site}")
+    config = yaml.safe_load((static / "mkdocs.yml").read_text(encoding="utf-8"))
+    settings = yaml.safe_load(snippet.read_text(encoding="utf-8"))
+    config["plugins"] = [p for p in config["plugins"] if p != "howto" and "howto" not in p]
+    config["theme"]["custom_dir"] = settings["theme"]["custom_dir"]
+    config["markdown_extensions"] = settings["markdown_extensions"]
+    config["extra_css"] = settings["extra_css"]
+    config["nav"] = ["index.md", *settings["nav"]]
+    config["not_in_nav"] = "/howto/**\n"
+    (static / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
 
 
 def identical(site: Path, url: str) -> bool:
@@ -160,10 +266,13 @@ def main() -> None:
     parser.add_argument("--packages", nargs="*", default=["networkx"])
     parser.add_argument("--venv", type=Path, default=Path("/work/bench-venv"))
     parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument(
+        "--floor", action="store_true", help="measure the static floor of real packages too"
+    )
     args = parser.parse_args()
     shutil.rmtree(WORK, ignore_errors=True)
-    sites = {"generated (320 objects)": ("bigpkg", WORK / "generated")}
-    write_package(sites["generated (320 objects)"][1])
+    sites = {GENERATED: ("bigpkg", WORK / "generated")}
+    write_package(sites[GENERATED][1])
     for package in args.packages:
         if not sorted(args.venv.glob(f"lib/python3*/site-packages/{package}")):
             print(f"{package}: not installed in {args.venv} (bench/realworld.py --install)")
@@ -173,14 +282,41 @@ def main() -> None:
     for label, (package, site) in sites.items():
         target = find_target(site, package)
         build = whole_build(site)
-        times, lines = serve_and_edit(site, target, args.edits)
-        served = statistics.median(times)
+        served = serve_and_edit(site, target.url_path, function_edit(target), args.edits)
+        median = statistics.median(served.times)
         print(
-            f"{label}: whole build {build:.2f} s; save→served median {served:.2f} s "
-            f"({', '.join(f'{t:.2f}' for t in times)}); ratio {served / build:.2f}"
+            f"{label}: whole build {build:.2f} s; save→served median {median:.2f} s "
+            f"({_runs(served.times)}); ratio {median / build:.2f}; change detected after "
+            f"{_runs(served.detected)} s; MkDocs' build() of the rebuild {_runs(served.builds)} s",
+            flush=True,
         )
-        for line in lines:
+        for line in served.lines:
             print("   ", re.sub(r"^.*?mkdocs_howto: ", "", line))
+        print(f"    served pages equal a fresh build's: {served.same}")
+        if label == GENERATED or args.floor:
+            _floor(site, target.url_path, args.edits, build)
+
+
+def _floor(site: Path, url_path: str, edits: int, howto_build: float) -> None:
+    """MkDocs' own floor: the same pages as a static site, one page edited."""
+    static = site.with_name(site.name + "-static")
+    static_site(site, static)
+    build = whole_build(static)
+    page = static / "docs" / (url_path.removesuffix("/") + ".md")
+    served = serve_and_edit(static, url_path, page_edit(page), edits, compare=False)
+    median = statistics.median(served.times)
+    print(
+        f"    MkDocs' floor, the same pages as a static site: whole build {build:.2f} s; "
+        f"one page edited, save→served median {median:.2f} s ({_runs(served.times)}); "
+        f"ratio {median / build:.2f} of its own build, {median / howto_build:.2f} of the "
+        f"plugin's; change detected after {_runs(served.detected)} s; MkDocs' build() of the "
+        f"rebuild {_runs(served.builds)} s",
+        flush=True,
+    )
+
+
+def _runs(values: list[float]) -> str:
+    return ", ".join(f"{value:.2f}" for value in values)
 
 
 if __name__ == "__main__":
