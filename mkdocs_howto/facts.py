@@ -86,6 +86,10 @@ class Param:
     through: str | None = None
     """For a keyword the docstring documents but the signature takes only through
     `**kwargs`: that parameter's name (`kwargs`)."""
+    read_as: str | None = None
+    """`"mapping"` or `"sequence"` when the body reads items from the argument (iterates it,
+    indexes it, reduces it with `max`, passes it on to code that does): an empty container
+    is then no example value, only a way to skip the body's work."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from mkdocs_howto.analyze.code import FunctionShape
+from mkdocs_howto.analyze.values import is_empty_container
 from mkdocs_howto.facts import Param
 from mkdocs_howto.guards import Guard
 
@@ -557,6 +558,8 @@ class ExampleBuilder:
             value = (
                 defaults.get(f"default_{param.name}") or found.get(param.name) or self._value(param)
             )
+            if param.read_as and is_empty_container(value):
+                value = self._items_placeholder(param, value)
             args.append(value if param.kind == "positional-only" else f"{param.name}={value}")
         variadic = next((p for p in params if p.kind == "variadic positional"), None)
         forwards = any(p.kind == "variadic keyword" for p in params)  # `f(*args, **kwargs)`
@@ -568,9 +571,19 @@ class ExampleBuilder:
             args.append(f"{option.name}={literal(option.default)}")
         return ", ".join(args)
 
+    def _items_placeholder(self, param: Param, empty: str) -> str:
+        """An empty container the body would read items from (`max([])` raises, `for` over
+        `[]` does nothing): the container with an item for the reader to fill in."""
+        self.placeholders.append(param.name)
+        if param.read_as == "mapping" or empty.startswith(("{}", "dict")):
+            return "{...: ...}"
+        return "(...,)" if empty == "()" else "{...}" if "set" in empty else "[...]"
+
     def _value(self, param: Param) -> str:
         if param.annotation is None and param.name in _NAMED_NUMBERS:
             return _NAMED_NUMBERS[param.name]
+        if param.annotation is None and param.read_as:  # no type, but read item by item
+            return self._items_placeholder(param, "")
         if param.annotation is None and param.name not in _NAMED_STRINGS:
             # no type anywhere: a string stands in, and the badge says to replace it
             self.placeholders.append(param.name)

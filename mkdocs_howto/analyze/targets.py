@@ -44,7 +44,7 @@ from mkdocs_howto.analyze.example import (
 )
 from mkdocs_howto.analyze.params import context_decorator, params_of
 from mkdocs_howto.analyze.symbols import Lookup
-from mkdocs_howto.analyze.values import reader_values
+from mkdocs_howto.analyze.values import body_of, reader_values, with_items_read
 from mkdocs_howto.facts import Param
 from mkdocs_howto.guards import definition_guard, type_checking_only
 
@@ -75,6 +75,7 @@ def callable_of(func: griffe.Function, name: str | None = None) -> Callable_:
             replace(p, kind="positional-only") if p.kind == "positional or keyword" else p
             for p in params
         )
+    params = with_items_read(func, params)
     return Callable_(
         name or func.name,
         params,
@@ -173,6 +174,8 @@ def class_target(
     """The class built with its constructor, and its central public method called."""
     factory = class_factory(cls, lookup) if lookup is not None else None
     init_params = constructor_params(cls)
+    if init_params is not None:
+        init_params = with_items_read(_init_body(cls), init_params)
     opaque = init_params is None and (typed_by_stub(cls) or unknown_constructor(cls))
     if factory is not None and not factory.import_line and opaque and len(methods) > 1:
         # no constructor to call: the classmethod that builds one is how the instance is
@@ -220,17 +223,14 @@ def _init_values(
     """Values for the constructor's parameters: calls of the class, its `__init__`'s body."""
     if not params:
         return ()
-    init = cls.all_members.get("__init__")
-    try:
-        func = init.final_target if isinstance(init, griffe.Alias) else init
-    except (griffe.AliasResolutionError, griffe.CyclicAliasError):
-        func = None
-    body = (
-        func
-        if isinstance(func, griffe.Function) and func.lines_collection is cls.lines_collection
-        else None
-    )
-    return reader_values(cls, body, params)
+    return reader_values(cls, _init_body(cls), params)
+
+
+def _init_body(cls: griffe.Class) -> griffe.Function | None:
+    """The `__init__` whose body receives the constructor's arguments, when its source was
+    loaded with the class's."""
+    func = body_of(cls)
+    return func if func is not None and func.lines_collection is cls.lines_collection else None
 
 
 def _empty_enum_value(cls: griffe.Class) -> str | None:

@@ -17,6 +17,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -71,10 +72,17 @@ def reader_values(
         _docstring_values(params, _descriptions(owner, func)),
         _body_values(func, node, params) if node is not None else {},
     )
+    read = {p.name for p in params if p.read_as}
     for source in sources:
         for name, value in source.items():
-            found.setdefault(name, value)
+            if name not in read or not is_empty_container(value):
+                found.setdefault(name, value)
     return tuple(found.items())
+
+
+def is_empty_container(value: str) -> bool:
+    """Whether `value` is the source of an empty list, tuple, dict or set (`[]`, `set()`)."""
+    return value.replace(" ", "") in ("[]", "()", "{}", "set()", "frozenset()", "dict()", "list()")
 
 
 def _function_node(
@@ -440,14 +448,7 @@ def _callee_values(callee: griffe.Object) -> tuple[tuple[str, str], ...]:
     if isinstance(callee, griffe.Function):
         return reader_values(callee, callee, params_of(callee))
     assert isinstance(callee, griffe.Class)
-    params = constructor_params(callee) or ()
-    init = callee.all_members.get("__init__")
-    try:
-        body = init.final_target if isinstance(init, griffe.Alias) else init
-    except (griffe.AliasResolutionError, griffe.CyclicAliasError):
-        body = None
-    function = body if isinstance(body, griffe.Function) else None
-    return reader_values(callee, function, params)
+    return reader_values(callee, body_of(callee), constructor_params(callee) or ())
 
 
 def _callee_params(callee: griffe.Object) -> dict[int | str, str]:
@@ -842,3 +843,141 @@ def _is_tested(node: ast.AST, call: ast.Call) -> bool:
     if isinstance(node, ast.comprehension):
         return call in node.ifs
     return test is call
+
+
+# -- parameters whose items the body reads ------------------------------------------------
+
+#: Builtins that read every item of an argument (`max([])` raises, `sum([])` is no sum).
+_ITEM_READERS = frozenset(
+    [
+        "sum",
+        "max",
+        "min",
+        "any",
+        "all",
+        "sorted",
+        "reversed",
+        "next",
+        "iter",
+        "enumerate",
+        "zip",
+        "map",
+        "filter",
+    ]
+)
+#: Methods that read a container's items (or entries).
+_ITEM_METHODS = frozenset({"get", "items", "keys", "values", "pop", "index", "count", "join"})
+_MAPPING_METHODS = frozenset({"get", "items", "keys", "values"})
+
+
+def with_items_read(func: griffe.Function | None, params: tuple[Param, ...]) -> tuple[Param, ...]:
+    """`params`, each one whose items the body of `func` reads marked with how it reads them
+    (`read_as`): directly, or through a function of the package it is passed on to."""
+    if func is None or not params:
+        return params
+    read = _items_read(func, {p.name for p in params}, depth=0)
+    if not read:
+        return params
+    return tuple(replace(p, read_as=read[p.name]) if p.name in read else p for p in params)
+
+
+def _items_read(func: griffe.Function, names: set[str], depth: int) -> dict[str, str]:
+    node = _function_node(func)
+    if node is None:
+        return {}
+    nodes = list(own_nodes(node))
+    found: dict[str, str] = {}
+    for child in nodes:
+        for name, how in _reads(child, names):
+            if how == "mapping" or name not in found:
+                found[name] = how
+    if depth < MAX_PASSED_ON:
+        for name, how in _read_where_passed(func, nodes, names - set(found), depth).items():
+            found.setdefault(name, how)
+    return found
+
+
+def _reads(node: ast.AST, names: set[str]) -> Iterator[tuple[str, str]]:
+    """The parameters `node` reads items from, and how (`"mapping"` for keys and entries)."""
+    if isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
+        iterated = node.iter
+        if isinstance(iterated, ast.Call):  # `for a, b in pairwise(path)`
+            yield from ((n, "sequence") for n in _bare_args(iterated, names))
+        elif isinstance(iterated, ast.Name) and iterated.id in names:
+            yield iterated.id, "sequence"
+    elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+        if isinstance(node.value, ast.Name) and node.value.id in names:
+            key = node.slice
+            keyed = isinstance(key, ast.Constant) and isinstance(key.value, str)
+            yield node.value.id, "mapping" if keyed else "sequence"
+    elif isinstance(node, ast.Call):
+        yield from _reads_in_call(node, names)
+    elif isinstance(node, ast.Compare):  # `key in choices`
+        for op, right in zip(node.ops, node.comparators, strict=True):
+            member = isinstance(op, ast.In | ast.NotIn)
+            if member and isinstance(right, ast.Name) and right.id in names:
+                yield right.id, "sequence"
+    elif isinstance(node, ast.Starred) and isinstance(node.value, ast.Name):
+        if node.value.id in names and isinstance(node.ctx, ast.Load):
+            yield node.value.id, "sequence"
+    elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
+        unpacked = any(isinstance(t, ast.Tuple | ast.List) for t in node.targets)
+        if unpacked and node.value.id in names:  # `first, second = pair`
+            yield node.value.id, "sequence"
+
+
+def _reads_in_call(node: ast.Call, names: set[str]) -> Iterator[tuple[str, str]]:
+    func = node.func
+    if isinstance(func, ast.Name) and func.id in _ITEM_READERS:
+        yield from ((n, "sequence") for n in _bare_args(node, names))
+    elif isinstance(func, ast.Attribute) and func.attr in _ITEM_METHODS:
+        owner = func.value
+        if isinstance(owner, ast.Name) and owner.id in names and func.attr != "join":
+            yield owner.id, "mapping" if func.attr in _MAPPING_METHODS else "sequence"
+        elif func.attr == "join":  # `", ".join(parts)`
+            yield from ((n, "sequence") for n in _bare_args(node, names))
+
+
+def _bare_args(call: ast.Call, names: set[str]) -> list[str]:
+    values = [*call.args, *(k.value for k in call.keywords)]
+    return [a.id for a in values if isinstance(a, ast.Name) and a.id in names]
+
+
+def _read_where_passed(
+    func: griffe.Function, nodes: list[ast.AST], names: set[str], depth: int
+) -> dict[str, str]:
+    """Parameters passed unchanged to a function or class of the package that reads their
+    items (`cookiejar_from_dict(cookie_dict, cj)`)."""
+    found: dict[str, str] = {}
+    params = {name: Param(name, "positional or keyword", None, None) for name in names}
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        passed = _passed_names(node, params)
+        if not passed:
+            continue
+        callee = _callee(func, node.func)
+        body = body_of(callee)
+        if body is None or body.path == func.path:
+            continue
+        targets = _callee_params(callee) if callee is not None else {}
+        wanted = {targets[where]: name for where, name in passed.items() if where in targets}
+        SOURCES_READ.add(body.path)
+        for param, how in _items_read(body, set(wanted), depth + 1).items():
+            found.setdefault(wanted[param], how)
+    return found
+
+
+def body_of(callee: griffe.Object | None) -> griffe.Function | None:
+    """The function whose body receives a call's arguments: the function, or a class's
+    `__init__`."""
+    if isinstance(callee, griffe.Function):
+        return callee
+    if not isinstance(callee, griffe.Class):
+        return None
+    init = callee.all_members.get("__init__")
+    try:
+        body = init.final_target if isinstance(init, griffe.Alias) else init
+    except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return None
+    return body if isinstance(body, griffe.Function) else None
