@@ -231,6 +231,9 @@ class FunctionShape:
     returns: tuple[str, ...]
     yields: tuple[str, ...]
     raises: tuple[str, ...]
+    returns_iterator: bool = False
+    """Every `return` hands back a one-shot iterator (`(x for x in …)`, `iter(…)`): printed,
+    it shows `<generator object …>`, so an example loops over it instead."""
 
     @property
     def kind(self) -> str:
@@ -253,9 +256,11 @@ def _function_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionSha
     returns: list[str] = []
     yields: list[str] = []
     raises: list[str] = []
+    all_iterators = True
     for child in own_nodes(node):
         if isinstance(child, ast.Return) and child.value is not None:
             _add(returns, unparse(child.value, 50))
+            all_iterators = all_iterators and _is_iterator(child.value)
         elif isinstance(child, ast.Yield | ast.YieldFrom):
             _add(yields, unparse(child.value, 50) if child.value is not None else "None")
         elif isinstance(child, ast.Raise) and child.exc is not None:
@@ -267,7 +272,16 @@ def _function_shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionSha
         returns=tuple(returns),
         yields=tuple(yields),
         raises=tuple(raises),
+        returns_iterator=bool(returns) and all_iterators,
     )
+
+
+def _is_iterator(value: ast.expr) -> bool:
+    """`(x for x in items)`, `iter(items)`, `map(f, items)`: what a loop consumes once."""
+    if isinstance(value, ast.GeneratorExp):
+        return True
+    func = value.func if isinstance(value, ast.Call) else None
+    return isinstance(func, ast.Name) and func.id in ("iter", "map", "filter", "zip", "reversed")
 
 
 def _add(items: list[str], item: str) -> None:

@@ -495,7 +495,7 @@ class ExampleBuilder:
         if function.context is not None:
             self.needs_async |= function.context == "async with"
             return [f"{function.context} {call} as value:", "    print(value)"]
-        if shape.is_generator:
+        if shape.is_generator or (shape.returns_iterator and not shape.is_async):
             self.needs_async |= shape.is_async
             loop = "async for" if shape.is_async else "for"
             return [f"{loop} item in {call}:", "    print(item)"]
