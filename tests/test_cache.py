@@ -323,3 +323,47 @@ def test_a_change_where_a_value_was_mined_re_analyzes_the_page(package: Package)
     spinners.write_text('SPINNERS = {"line": "-"}\n')
     site = run(src, cache)
     assert 'spin(name="line")' in site.pages["howto/pkg/spin.md"]
+
+
+def test_a_change_in_the_code_reading_a_passed_on_container_re_analyzes_the_page(
+    package: Package,
+) -> None:
+    """Whether a container's items are read may be decided three calls away, in a function
+    it is passed on to: each function on the way is part of the page's dependencies."""
+    src = package(
+        {
+            "pkg/__init__.py": """
+                from pkg._cookies import _fill
+
+
+                def add_cookies(jar: list, cookies: dict) -> list:
+                    return _fill(jar, cookies)
+                """,
+            "pkg/_cookies.py": """
+                from pkg._store import _write
+
+
+                def _fill(jar: list, cookies: dict) -> list:
+                    return _check(jar, cookies)
+
+
+                def _check(jar: list, cookies: dict) -> list:
+                    return _write(jar, cookies)
+                """,
+            "pkg/_store.py": """
+                def _write(jar: list, cookies: dict) -> list:
+                    for name in cookies:
+                        jar.append(name)
+                    return jar
+                """,
+        }
+    )
+    cache = PageCache()
+    site = run(src, cache)
+    assert "cookies={...: ...}" in site.pages["howto/pkg/add_cookies.md"]
+
+    store = src / "pkg/_store.py"
+    store.write_text("def _write(jar: list, cookies: dict) -> list:\n    return [*jar, cookies]\n")
+    site = run(src, cache)
+    assert "cookies={}" in site.pages["howto/pkg/add_cookies.md"]
+    assert site.analyzed == 1

@@ -16,7 +16,7 @@ import ast
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -870,34 +870,57 @@ _ITEM_METHODS = frozenset({"get", "items", "keys", "values", "pop", "index", "co
 _MAPPING_METHODS = frozenset({"get", "items", "keys", "values"})
 
 
+#: How many calls deep a container is followed to the code that reads its items: schema
+#: builders hand a `model_name_map` down four levels before one indexes it.
+MAX_ITEMS_PASSED_ON = 4
+
+
 def with_items_read(func: griffe.Function | None, params: tuple[Param, ...]) -> tuple[Param, ...]:
     """`params`, each one whose items the body of `func` reads marked with how it reads them
-    (`read_as`): directly, or through a function of the package it is passed on to."""
+    (`read_as`): directly, or through a function of the package it is passed on to (whose
+    path then joins the page's dependencies)."""
     if func is None or not params:
         return params
-    read = _items_read(func, {p.name for p in params}, depth=0)
+    read, callees = _items_read(func, frozenset(p.name for p in params), depth=0)
+    SOURCES_READ.update(callees)
     if not read:
         return params
     return tuple(replace(p, read_as=read[p.name]) if p.name in read else p for p in params)
 
 
-def _items_read(func: griffe.Function, names: set[str], depth: int) -> dict[str, str]:
+#: (parameter -> how its items are read, the functions read on the way)
+_ItemsRead = tuple[dict[str, str], frozenset[str]]
+
+
+def _items_read(func: griffe.Function, names: frozenset[str], depth: int) -> _ItemsRead:
+    """Asked again for the same function by every page that calls it: kept for the load."""
+    memo = load_memo(func)
+    key = ("items read", f"{func.path} {depth} {' '.join(sorted(names))}")
+    known: _ItemsRead | None = memo.get(key)
+    if known is None:
+        known = memo[key] = _items_read_now(func, names, depth)
+    return known
+
+
+def _items_read_now(func: griffe.Function, names: frozenset[str], depth: int) -> _ItemsRead:
     node = _function_node(func)
     if node is None:
-        return {}
+        return {}, frozenset()
     nodes = list(own_nodes(node))
     found: dict[str, str] = {}
     for child in nodes:
         for name, how in _reads(child, names):
             if how == "mapping" or name not in found:
                 found[name] = how
-    if depth < MAX_PASSED_ON:
-        for name, how in _read_where_passed(func, nodes, names - set(found), depth).items():
+    callees: frozenset[str] = frozenset()
+    if depth < MAX_ITEMS_PASSED_ON:
+        passed, callees = _read_where_passed(func, nodes, names - set(found), depth)
+        for name, how in passed.items():
             found.setdefault(name, how)
-    return found
+    return found, callees
 
 
-def _reads(node: ast.AST, names: set[str]) -> Iterator[tuple[str, str]]:
+def _reads(node: ast.AST, names: Set[str]) -> Iterator[tuple[str, str]]:
     """The parameters `node` reads items from, and how (`"mapping"` for keys and entries)."""
     if isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
         iterated = node.iter
@@ -926,7 +949,7 @@ def _reads(node: ast.AST, names: set[str]) -> Iterator[tuple[str, str]]:
             yield node.value.id, "sequence"
 
 
-def _reads_in_call(node: ast.Call, names: set[str]) -> Iterator[tuple[str, str]]:
+def _reads_in_call(node: ast.Call, names: Set[str]) -> Iterator[tuple[str, str]]:
     func = node.func
     if isinstance(func, ast.Name) and func.id in _ITEM_READERS:
         yield from ((n, "sequence") for n in _bare_args(node, names))
@@ -938,17 +961,18 @@ def _reads_in_call(node: ast.Call, names: set[str]) -> Iterator[tuple[str, str]]
             yield from ((n, "sequence") for n in _bare_args(node, names))
 
 
-def _bare_args(call: ast.Call, names: set[str]) -> list[str]:
+def _bare_args(call: ast.Call, names: Set[str]) -> list[str]:
     values = [*call.args, *(k.value for k in call.keywords)]
     return [a.id for a in values if isinstance(a, ast.Name) and a.id in names]
 
 
 def _read_where_passed(
-    func: griffe.Function, nodes: list[ast.AST], names: set[str], depth: int
-) -> dict[str, str]:
+    func: griffe.Function, nodes: list[ast.AST], names: frozenset[str], depth: int
+) -> _ItemsRead:
     """Parameters passed unchanged to a function or class of the package that reads their
     items (`cookiejar_from_dict(cookie_dict, cj)`)."""
     found: dict[str, str] = {}
+    callees: set[str] = set()
     params = {name: Param(name, "positional or keyword", None, None) for name in names}
     for node in nodes:
         if not isinstance(node, ast.Call):
@@ -962,10 +986,11 @@ def _read_where_passed(
             continue
         targets = _callee_params(callee) if callee is not None else {}
         wanted = {targets[where]: name for where, name in passed.items() if where in targets}
-        SOURCES_READ.add(body.path)
-        for param, how in _items_read(body, set(wanted), depth + 1).items():
+        read, further = _items_read(body, frozenset(wanted), depth + 1)
+        callees |= {body.path, *further}
+        for param, how in read.items():
             found.setdefault(wanted[param], how)
-    return found
+    return found, frozenset(callees)
 
 
 def body_of(callee: griffe.Object | None) -> griffe.Function | None:
