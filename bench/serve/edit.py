@@ -9,7 +9,7 @@ polled until it shows it. Printed per package:
 - the plugin's own time for the rebuild and what it read (`1 module re-read, 1 analyzed, …`),
   from its INFO line;
 - save→served, and its ratio to a whole `mkdocs build` of the same site, timed in the same
-  run;
+  run (before and after the edits: the mean);
 - whether, after the edits, every how-to page served equals a fresh build's (the `<article>`);
 - MkDocs' own floor: the same pages as a static site (`mkdocs-howto generate` writes them into
   `docs/`, the plugin is left out, theme, extensions and nav are the same), its whole build, and
@@ -283,13 +283,15 @@ def main() -> None:
         copy_site(package, args.venv, WORK / package)
     for label, (package, site) in sites.items():
         target = find_target(site, package)
-        build = whole_build(site)
+        builds = [whole_build(site)]
         served = serve_and_edit(site, target.url_path, function_edit(target), args.edits)
+        builds.append(whole_build(site))
+        build = statistics.mean(builds)  # timed before and after: the load moves
         median = statistics.median(served.times)
         print(
-            f"{label}: whole build {build:.2f} s; save→served median {median:.2f} s "
-            f"({_runs(served.times)}); ratio {median / build:.2f}; change detected after "
-            f"{_runs(served.detected)} s; then rebuilt in {_runs(served.rebuilt)} s",
+            f"{label}: whole build {build:.2f} s ({_runs(builds)}); save→served median "
+            f"{median:.2f} s ({_runs(served.times)}); ratio {median / build:.2f}; change "
+            f"detected after {_runs(served.detected)} s; then rebuilt in {_runs(served.rebuilt)} s",
             flush=True,
         )
         for line in served.lines:
@@ -303,12 +305,15 @@ def _floor(site: Path, url_path: str, edits: int, howto_build: float) -> None:
     """MkDocs' own floor: the same pages as a static site, one page edited."""
     static = site.with_name(site.name + "-static")
     static_site(site, static)
-    build = whole_build(static)
+    builds = [whole_build(static)]
     page = static / "docs" / (url_path.removesuffix("/") + ".md")
     served = serve_and_edit(static, url_path, page_edit(page), edits, compare=False)
+    builds.append(whole_build(static))
+    build = statistics.mean(builds)
     median = statistics.median(served.times)
     print(
-        f"    MkDocs' floor, the same pages as a static site: whole build {build:.2f} s; "
+        f"    MkDocs' floor, the same pages as a static site: whole build {build:.2f} s "
+        f"({_runs(builds)}); "
         f"one page edited, save→served median {median:.2f} s ({_runs(served.times)}); "
         f"ratio {median / build:.2f} of its own build, {median / howto_build:.2f} of the "
         f"plugin's; change detected after {_runs(served.detected)} s; then rebuilt in "
