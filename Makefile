@@ -43,7 +43,7 @@ docs-serve: $(VENV)/.installed
 bench:  ## Build time and memory vs the floor and mkdocstrings + api-autonav (bench/RESULTS.md)
 	$(PYTHON) bench/run.py $(BENCH_ARGS)
 
-bench-serve: $(VENV)/.installed  ## Time save→served: cache, kept tree, one-function edits (bench/RESULTS.md)
+bench-serve: $(VENV)/.installed  ## Time save→served: cache, kept tree, one-function edits, MkDocs' floor (bench/RESULTS.md)
 	$(BIN)/python bench/serve/run.py
 	$(BIN)/python bench/serve/edit.py --packages networkx sqlalchemy
 
