@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,6 +31,7 @@ from mkdocs_howto.generate import (
     plan_pages,
     write_pages,
 )
+from mkdocs_howto.highlights import Deferrals, DeferredHighlights, make_all
 from mkdocs_howto.labels import DEFAULT_LANGUAGE, labels_for
 from mkdocs_howto.listings import put_back, set_aside, unmark
 from mkdocs_howto.pages import AUTO_NAV_OBJECTS, SitePlan
@@ -109,6 +111,10 @@ class HowToEngine:
         """Page URI -> its source block (and key), set aside from the search index."""
         self.blocks_set_aside = 0
         """Source blocks set aside in this process: each page's key."""
+        self.deferrals = Deferrals()
+        """Fenced blocks whose highlighting waits for `start_highlighting` (see highlights.py)."""
+        self.highlighter: Worker[None] | None = None
+        """The process highlighting them while the frontend renders the pages."""
 
     # ------------------------------------------------------------------ the process
 
@@ -132,6 +138,7 @@ class HowToEngine:
             gc.unfreeze()
             self.froze = False
         self.stop_worker()
+        self.deferrals.reset()
         self.howto = howto
         route_griffe_logs(self.log, docstring_level=self.docstring_level)
         self.site = self.plan = None
@@ -210,11 +217,13 @@ class HowToEngine:
 
     def finish(self) -> None:
         """Collect the worker's result: its warnings are logged before the build ends."""
+        highlighted = self._finish_highlighting()
         if self.worker is None:
             return
         worker, self.worker = self.worker, None
         site = self.site = worker.finish()
         start = time.perf_counter()
+        self.own_time += highlighted
         if worker.failure:
             self.log.info(
                 "howto: the worker process stopped (%s); its pages were written here instead",
@@ -273,6 +282,66 @@ class HowToEngine:
         if self.worker is not None:
             self.worker.stop()
             self.worker = None
+        if self.highlighter is not None:
+            self.highlighter.stop()
+            self.highlighter = None
+
+    # ------------------------------------------------------------------ deferred highlighting
+
+    @property
+    def markdown_extension(self) -> DeferredHighlights:
+        """For the frontend's Markdown instances: defers the blocks of the pages it names in
+        `converting`."""
+        return DeferredHighlights(self.deferrals)
+
+    def may_defer_highlighting(self) -> bool:
+        """Whether this build can highlight its listings later, in a second process: a worker
+        writes the pages (a one-shot build on Linux) and the listings leave the pages for the
+        search index. The frontend checks the rest (no other reader of the converted page)."""
+        assert self.howto is not None
+        return self.worker is not None and not self.howto.search_source
+
+    def converting(self, markdown: str | None) -> None:
+        """The next page converted is `markdown`, a generated page whose fenced blocks may be
+        highlighted later (None: a page whose blocks are highlighted as usual)."""
+        self.deferrals.expect(markdown)
+
+    def start_highlighting(self) -> None:
+        """Every page is converted: highlight the deferred blocks in a forked process while
+        the frontend renders the pages (once the worker has ended: no thread may run during a
+        fork). Without one they are highlighted here, as each page is finished."""
+        if not self.deferrals.calls or self.highlighter is not None:
+            return
+        if self.worker is not None:
+            self.worker.join()
+        if not can_fork():
+            return
+        try:
+            self.highlighter = Worker(partial(make_all, dict(self.deferrals.calls)))
+        except OSError:  # no memory or no process left for a fork: made here
+            return
+        self.deferrals.results = self.highlighter.get
+
+    def _finish_highlighting(self) -> float:
+        """End the highlighting process; the seconds the frontend waited for it."""
+        highlighter, self.highlighter = self.highlighter, None
+        deferred = self.deferrals.deferred
+        self.deferrals.reset()
+        if highlighter is None:
+            return 0.0
+        highlighter.finish()
+        if highlighter.failure:
+            self.log.info(
+                "howto: the highlighting process stopped (%s); its code blocks were "
+                "highlighted here instead",
+                highlighter.failure.strip().splitlines()[-1],
+            )
+        self.log.debug(
+            "howto: %d code blocks highlighted in a second process (waited %.2f s)",
+            deferred,
+            highlighter.waited,
+        )
+        return highlighter.waited
 
     def generate_site(self) -> GeneratedSite:
         """The pages; while serving, a load error shows the last good pages instead of 404s."""
@@ -356,19 +425,20 @@ class HowToEngine:
         """A page's HTML without its source listing (kept for `put_back`), for the search."""
         assert self.howto is not None
         if self.howto.search_source:
-            return unmark(html)
+            return self.deferrals.fill(unmark(html), here=True)
         key = self.blocks_set_aside = self.blocks_set_aside + 1
         html, block = set_aside(html, key)
         if block is not None:
             self.listings[uri] = key, block
-        return html
+        # a block deferred outside the listing is seen by the search index: made now
+        return self.deferrals.fill(html, here=True)
 
     def put_back(self, uri: str, output: str) -> str:
         """The finished page with its source listing back in place."""
         if uri not in self.listings:
             return output
         key, block = self.listings.pop(uri)
-        whole = put_back(output, key, block)
+        whole = put_back(output, key, self.deferrals.fill(block))
         if whole is None:
             self.log.warning(
                 "howto: the source block of %s was not put back: the page template or a "

@@ -26,6 +26,7 @@ from mkdocs_howto.engine import (
     Pages,
 )
 from mkdocs_howto.errors import HowToError
+from mkdocs_howto.highlights import DeferredHighlights, safe_extensions
 from mkdocs_howto.hosts import host_api
 from mkdocs_howto.pages import merge_nav, nav_uris
 from mkdocs_howto.render import Renderer
@@ -38,6 +39,8 @@ log = get_plugin_logger(__name__)
 
 #: Commands whose process ends with the build: what it leaves in memory can stay till exit.
 ONE_SHOT_COMMANDS = ("build", "gh-deploy")
+#: Of `on_page_content`, where the source listing is set aside from the search index.
+LISTING_PRIORITY = -100
 __all__ = ["CSS_URI", "EXTENSIONS", "THEME", "HowToPlugin"]
 
 
@@ -95,6 +98,8 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         # Kept for the whole process (`on_startup` makes MkDocs reuse this instance):
         self.engine = HowToEngine(log)
+        self.defer_highlighting = False
+        """Generated pages' code blocks are highlighted after their conversion (this build)."""
 
     @property
     def renderer(self) -> Renderer | None:
@@ -116,12 +121,17 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check options, register templates, CSS and Markdown extensions."""
+        self.defer_highlighting = False
         with _as_plugin_errors():
             with host_api("its configuration (theme, extra_css, markdown_extensions)"):
                 custom_dir = config.theme.custom_dir
                 config.theme.dirs.insert(1 if custom_dir else 0, str(THEME))
                 config.extra_css.append(CSS_URI)
                 _add_extensions(config)
+                if not any(isinstance(e, DeferredHighlights) for e in config.markdown_extensions):
+                    # an instance, as mkdocstrings adds its own: Markdown takes both
+                    extension = self.engine.markdown_extension
+                    config.markdown_extensions.append(extension)  # type: ignore[arg-type]
                 settings = _site_settings(config)
             self.engine.configure(self.config, settings)
         return config
@@ -141,7 +151,33 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
                     self.engine.nav_title(),
                 )
                 self._add_pages(files, config, pages)
+                self.defer_highlighting = self._may_defer_highlighting(config)
         return files
+
+    def _may_defer_highlighting(self, config: MkDocsConfig) -> bool:
+        """Whether generated pages' code blocks may be highlighted after the conversion (see
+        highlights.py): the engine can, every Markdown extension is one known to leave a
+        highlighted block as it is, and no other plugin reads a page's HTML before the
+        listing is set aside (`on_page_content` after this one's sees it set aside anyway)."""
+        readers = config.plugins.events["page_content"]
+        return (
+            self.engine.may_defer_highlighting()
+            and safe_extensions(config.markdown_extensions)
+            and all(
+                getattr(reader, "__self__", None) is self
+                or getattr(reader, "mkdocs_priority", 0) < LISTING_PRIORITY
+                for reader in readers
+            )
+        )
+
+    @event_priority(-1000)  # the last: right before MkDocs converts the page
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Let the conversion of a generated page defer its code blocks' highlighting."""
+        deferred = self.defer_highlighting and isinstance(page.file, _HowToFile)
+        self.engine.converting(markdown if deferred else None)
+        return markdown
 
     def _collect_worker(self, *, config: MkDocsConfig) -> None:
         """Collect the worker's result: its warnings are logged before `--strict` counts."""
@@ -186,11 +222,12 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
                 page.changed = changed[uri]
             files.append(page)
 
-    @event_priority(-100)  # after the other plugins' `on_page_content`: they see the listing
-    def on_page_content(
+    @event_priority(LISTING_PRIORITY)  # after the other plugins' `on_page_content`: they see
+    def on_page_content(  # the listing
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         """Set the source listing aside: the search plugin indexes the page without it."""
+        self.engine.converting(None)
         if not isinstance(page.file, _HowToFile):
             return html
         return self.engine.set_aside(page.file.src_uri, html)
@@ -223,7 +260,15 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         if self.engine.plan is not None:
             write_site_inventory(config, self.engine.plan.targets, files)
 
-    on_env = CombinedEvent(_keep_compiled_templates, _register_cross_refs, _write_inventory)
+    @event_priority(90)  # every page is converted: start as early as possible
+    def _start_highlighting(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> None:
+        """Highlight the generated pages' deferred code blocks in a second process while
+        MkDocs renders the pages."""
+        self.engine.start_highlighting()
+
+    on_env = CombinedEvent(
+        _keep_compiled_templates, _start_highlighting, _register_cross_refs, _write_inventory
+    )
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: Any

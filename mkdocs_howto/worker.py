@@ -121,6 +121,17 @@ class Worker(Generic[Result]):
         finally:
             self.waited += time.perf_counter() - start
 
+    def join(self) -> None:
+        """Wait for the child to end (its result or failure stays for `finish`): afterwards
+        this process runs no thread of the worker's, and may fork again."""
+        start = time.perf_counter()
+        try:
+            with self._changed:
+                self._changed.wait_for(lambda: self._outcome is not None)
+            self._close()
+        finally:
+            self.waited += time.perf_counter() - start
+
     def stop(self) -> None:
         """End the child now (the build failed); nothing can be asked of it afterwards."""
         self._stopped = True

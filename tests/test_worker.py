@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -260,19 +261,94 @@ def site_root(package: Package, files: dict[str, str], **options: object) -> Pat
     return root
 
 
-@needs_linux
-def test_mkdocs_build_writes_the_same_site_with_and_without_the_worker(package: Package) -> None:
-    root = site_root(package, SOURCE)
-    parallel = mkdocs_build(root, "--strict")
-    assert parallel.returncode == 0, parallel.stderr
-    assert "s in a worker process" in parallel.stderr
-    first = tree(root / "site")
-    assert "howto/pkg/core/scale/index.html" in first
-    write_config(root, {"packages": ["pkg"], "parallel": False})
-    serial = mkdocs_build(root, "--strict")
+#: In `mkdocs build -v`: the source listings were highlighted beside MkDocs' rendering.
+HIGHLIGHTED = re.compile(r"(\d+) code blocks highlighted in a second process")
+
+
+def serial_site(root: Path, extra_config: dict[str, object] | None = None) -> dict[str, bytes]:
+    """The site built again with everything in the MkDocs process (`parallel: false`)."""
+    write_config(root, {"packages": ["pkg"], "parallel": False}, extra_config)
+    serial = mkdocs_build(root, "--strict", "-v", "-d", "serial")
     assert serial.returncode == 0, serial.stderr
     assert "in a worker process" not in serial.stderr
-    assert tree(root / "site") == first
+    assert not HIGHLIGHTED.search(serial.stderr)
+    return tree(root / "serial")
+
+
+@needs_linux
+def test_mkdocs_build_writes_the_same_site_with_and_without_the_worker(package: Package) -> None:
+    """With the worker, the listings are also highlighted in a second process (one per
+    object page): every file is the same byte for byte."""
+    root = site_root(package, SOURCE)
+    parallel = mkdocs_build(root, "--strict", "-v")
+    assert parallel.returncode == 0, parallel.stderr
+    assert "s in a worker process" in parallel.stderr
+    highlighted = HIGHLIGHTED.search(parallel.stderr)
+    assert highlighted is not None and int(highlighted[1]) == 2  # scale, Counter
+    first = tree(root / "site")
+    assert "howto/pkg/core/scale/index.html" in first
+    assert b"__codelineno-src-" in first["howto/pkg/core/scale/index.html"]
+    assert serial_site(root) == first
+
+
+KILL_HIGHLIGHTER = """
+import os, sys
+import mkdocs_howto.engine as engine
+parent, make_all = os.getpid(), engine.make_all
+def dies_in_a_child(calls, send):
+    if os.getpid() != parent:
+        os._exit(3)
+    return make_all(calls, send)
+engine.make_all = dies_in_a_child
+from mkdocs.__main__ import cli
+sys.exit(cli())
+"""
+
+
+@needs_linux
+def test_when_the_highlighting_process_dies_the_mkdocs_process_highlights(
+    package: Package,
+) -> None:
+    root = site_root(package, SOURCE)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "NO_MKDOCS_2_WARNING": "1"}
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_HIGHLIGHTER, "build", "--strict", "-v"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert killed.returncode == 0, killed.stderr
+    assert "the highlighting process stopped (the worker stopped (exit code 3))" in killed.stderr
+    assert serial_site(root) == tree(root / "site")
+
+
+LISTING_READER = """
+def on_page_content(html, page, config, files):
+    assert "howto-deferred" not in html, page.file.src_uri
+    if "<!-- howto:source -->" in html:  # an object page: its listing is there
+        assert "__codelineno-src-" in html, page.file.src_uri
+        html = html.replace("Scale a value", "Scale a value (seen)")
+    return html
+"""
+
+
+@needs_linux
+def test_another_plugin_reading_the_html_sees_the_listing(package: Package) -> None:
+    """A plugin (here a hook) whose `on_page_content` runs before the listing is set aside
+    reads the highlighted listing: nothing is deferred."""
+    root = site_root(package, SOURCE)
+    (root / "hooks.py").write_text(LISTING_READER)
+    write_config(root, {"packages": ["pkg"]}, {"hooks": ["hooks.py"]})
+    parallel = mkdocs_build(root, "--strict", "-v")
+    assert parallel.returncode == 0, parallel.stderr
+    assert "s in a worker process" in parallel.stderr
+    assert not HIGHLIGHTED.search(parallel.stderr)
+    built = tree(root / "site")
+    assert b"Scale a value (seen)" in built["howto/pkg/core/scale/index.html"]
+    assert serial_site(root, extra_config={"hooks": ["hooks.py"]}) == built
 
 
 @needs_linux
