@@ -362,10 +362,12 @@ def _body_values(
             found[name] = value
     loops = _loop_items(nodes)
     read = _names_read(nodes)
+    uses: _Uses | None = None
     for name in names:
         if name in found or name not in read:
             continue
-        built = _items_value(name, nodes, loops) or _callback(name, nodes)
+        uses = uses or _Uses(nodes)
+        built = _items_value(name, nodes, loops, uses) or _callback(name, nodes, uses)
         if built is not None:
             found[name] = built
     return found
@@ -744,40 +746,51 @@ def _loop_items(nodes: list[ast.AST]) -> dict[str, set[str]]:
     return found
 
 
-def _items_value(name: str, nodes: list[ast.AST], loops: Mapping[str, set[str]]) -> str | None:
+class _Uses:
+    """The keys a body reads from names and the calls it makes to names, in source order:
+    one walk of the body for all its parameters (rich's Console has 30)."""
+
+    def __init__(self, nodes: list[ast.AST]) -> None:
+        self.keys: list[tuple[str, str]] = []
+        """(name, key) for each `name["key"]` read and `name.get("key", …)`."""
+        self.calls: dict[str, list[ast.Call]] = {}
+        """Name -> the calls `name(…)`."""
+        for node in nodes:
+            key = None
+            if (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.value, ast.Name)
+                and isinstance(node.ctx, ast.Load)
+            ):
+                owner, key = node.value.id, node.slice
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                self.calls.setdefault(node.func.id, []).append(node)
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get"
+                and isinstance(node.func.value, ast.Name)
+                and node.args
+            ):
+                owner, key = node.func.value.id, node.args[0]
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                self.keys.append((owner, key.value))
+
+    def keys_read(self, owners: set[str]) -> list[str]:
+        return list(dict.fromkeys(key for owner, key in self.keys if owner in owners))
+
+
+def _items_value(
+    name: str, nodes: list[ast.AST], loops: Mapping[str, set[str]], uses: _Uses
+) -> str | None:
     """`for message in messages: message["role"]` → `[{"role": "user", …}]`; a dictionary
     parameter read by key (`config["host"]`) → `{"host": …}`."""
     items = loops.get(name)
     if items:
-        keys = _keys_read(items, nodes)
+        keys = uses.keys_read(items)
         return f"[{_dict_of(keys, nodes, items)}]" if keys else None
-    keys = _keys_read({name}, nodes)
+    keys = uses.keys_read({name})
     return _dict_of(keys, nodes, {name}) if keys else None
-
-
-def _keys_read(owners: set[str], nodes: list[ast.AST]) -> list[str]:
-    keys: list[str] = []
-    for node in nodes:
-        key = None
-        if (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.value, ast.Name)
-            and node.value.id in owners
-            and isinstance(node.ctx, ast.Load)
-        ):
-            key = node.slice
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "get"
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id in owners
-            and node.args
-        ):
-            key = node.args[0]
-        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value not in keys:
-            keys.append(key.value)
-    return keys
 
 
 def _dict_of(keys: list[str], nodes: list[ast.AST], owners: set[str]) -> str:
@@ -804,14 +817,10 @@ def _compared_keys(nodes: list[ast.AST], owners: set[str]) -> dict[str, str]:
     return found
 
 
-def _callback(name: str, nodes: list[ast.AST]) -> str | None:
+def _callback(name: str, nodes: list[ast.AST], uses: _Uses) -> str | None:
     """A parameter the body calls: a `lambda` taking what the body passes, returning what it
     tests (`if predicate(item)` → a truth value), else its argument."""
-    calls = [
-        node
-        for node in nodes
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
-    ]
+    calls = uses.calls.get(name)
     if not calls:
         return None
     call = calls[0]
