@@ -20,7 +20,9 @@ from jinja2.bccache import Bucket
 
 
 class CompiledTemplates(BytecodeCache):
-    """Compiled template code by template, file and compile settings, kept in memory."""
+    """The compiled code of each template file, kept in memory with the source checksum and
+    compile settings it was compiled for (so it holds one entry per file however often
+    those change)."""
 
     def __init__(self) -> None:
         self.code: dict[str, bytes] = {}
@@ -30,15 +32,17 @@ class CompiledTemplates(BytecodeCache):
     def get_bucket(
         self, environment: Environment, name: str, filename: str | None, source: str
     ) -> Bucket:
-        key = self.get_cache_key(name, filename) + compile_settings(environment)
-        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        # One entry per template file, holding the code of its last compilation: what Jinja
+        # compares before reusing it is the source's checksum and the compile settings.
+        checksum = self.get_source_checksum(source) + compile_settings(environment)
+        bucket = Bucket(environment, self.get_cache_key(name, filename), checksum)
         self.load_bytecode(bucket)
         return bucket
 
     def load_bytecode(self, bucket: Bucket) -> None:
         code = self.code.get(bucket.key)
         if code is not None:
-            bucket.bytecode_from_string(code)  # resets the bucket if the source changed
+            bucket.bytecode_from_string(code)  # resets the bucket if source or settings changed
             self.reused += bucket.code is not None
 
     def dump_bytecode(self, bucket: Bucket) -> None:

@@ -33,6 +33,7 @@ def test_code_is_reused_only_under_the_same_compile_settings() -> None:
     trimmed = _rendered(cache, trim_blocks=True, lstrip_blocks=True)
     assert trimmed == _rendered(None, trim_blocks=True, lstrip_blocks=True) == "  A\n  B\n"
     assert cache.reused == 1
+    assert len(cache.code) == 1  # the last compilation per file: a long session stays small
 
 
 def test_an_edited_template_is_compiled_again(tmp_path: Path) -> None:
