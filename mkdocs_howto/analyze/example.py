@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from mkdocs_howto.analyze.code import FunctionShape
-from mkdocs_howto.analyze.values import is_empty_container
+from mkdocs_howto.analyze.values import MAPPINGS, SEQUENCES, SETS, TUPLES, is_empty_container
 from mkdocs_howto.facts import Param
 from mkdocs_howto.guards import Guard
 
@@ -67,10 +67,6 @@ _IMPORTED_VALUES = {
     "StringIO": ("import io", 'io.StringIO("Hello, World!\\n")'),
     "TextIOBase": ("import io", 'io.StringIO("Hello, World!\\n")'),
 }
-_SEQUENCES = ("list", "List", "Sequence", "MutableSequence", "Iterable", "Collection")
-_MAPPINGS = ("dict", "Dict", "Mapping", "MutableMapping")
-_TUPLES = ("tuple", "Tuple")
-_SETS = ("set", "Set", "frozenset", "FrozenSet", "AbstractSet", "MutableSet")
 #: Strings that read better than the parameter's name, by name.
 _NAMED_STRINGS = {
     "url": '"https://example.org"',
@@ -642,15 +638,15 @@ class ExampleBuilder:
             if "Path" in short:
                 self.sample_files.add(f"{name}.txt")
             return template.format(name=name)
-        if short in _SEQUENCES:
+        if short in SEQUENCES:
             return f"[{self._value_for(inner, name)}]" if inner else "[]"
         if short == "Annotated":
             return self._value_for(_top_level_split(inner, ",")[0], name)
-        if short in _MAPPINGS:
+        if short in MAPPINGS:
             return self._mapping(inner)
-        if short in _TUPLES and inner:
+        if short in TUPLES and inner:
             return self._tuple(inner, name)
-        if short in _SETS and inner:
+        if short in SETS and inner:
             item = self._value_for(inner, name)
             return f"frozenset({{{item}}})" if short.lower() == "frozenset" else f"{{{item}}}"
         if short == "Callable" and inner:

@@ -888,13 +888,27 @@ def with_items_read(func: griffe.Function | None, params: tuple[Param, ...]) -> 
     """`params`, each one whose items the body of `func` reads marked with how it reads them
     (`read_as`): directly, or through a function of the package it is passed on to (whose
     path then joins the page's dependencies)."""
-    if func is None or not params:
+    # only a container (or an untyped value) can be passed empty: others are not looked at
+    names = frozenset(p.name for p in params if _may_be_a_container(p.annotation))
+    if func is None or not names:
         return params
-    read, callees = _items_read(func, frozenset(p.name for p in params), depth=0)
+    read, callees = _items_read(func, names, depth=0)
     SOURCES_READ.update(callees)
     if not read:
         return params
     return tuple(replace(p, read_as=read[p.name]) if p.name in read else p for p in params)
+
+
+#: Container types by kind, as annotations name them.
+SEQUENCES = ("list", "List", "Sequence", "MutableSequence", "Iterable", "Collection")
+MAPPINGS = ("dict", "Dict", "Mapping", "MutableMapping")
+TUPLES = ("tuple", "Tuple")
+SETS = ("set", "Set", "frozenset", "FrozenSet", "AbstractSet", "MutableSet")
+_CONTAINERS = frozenset((*SEQUENCES, *MAPPINGS, *TUPLES, *SETS))
+
+
+def _may_be_a_container(annotation: str | None) -> bool:
+    return annotation is None or not _CONTAINERS.isdisjoint(re.findall(r"\w+", annotation))
 
 
 #: (parameter -> how its items are read, the functions read on the way)
