@@ -169,8 +169,17 @@ def api_surface(api: LoadedApi) -> str:
     return digest(*names, *public)
 
 
-def _names(obj: griffe.Object | griffe.Alias) -> str:
-    return "\n".join(_walk(obj))
+def _names(root: griffe.Module) -> str:
+    """Every name below `root`, kept for as long as the root lives: `serve`'s kept tree
+    (`reload`) replaces a module only by one of the same names, kinds, alias targets and
+    exports, and loads everything anew (new roots) otherwise."""
+    names = _NAMES.get(root)
+    if names is None:
+        names = _NAMES[root] = "\n".join(_walk(root))
+    return names
+
+
+_NAMES: WeakKeyDictionary[griffe.Module, str] = WeakKeyDictionary()
 
 
 def _walk(obj: griffe.Object | griffe.Alias) -> Iterator[str]:
@@ -264,6 +273,10 @@ class PageCache:
     used: dict[str, CachedPage] = field(default_factory=dict)
     changed: bool = False
     """Whether the entries differ from what was last loaded or saved."""
+    indexes: dict[str, str] = field(default_factory=dict)
+    """Module index pages' Markdown by `index_key`: kept in memory, across `serve` rebuilds
+    (rendering them again costs more than a one-function edit's page on a big package)."""
+    indexes_used: dict[str, str] = field(default_factory=dict)
 
     def get(self, key: str) -> CachedPage | None:
         page = self.entries.get(key)
@@ -275,14 +288,21 @@ class PageCache:
         self.used[key] = page
         self.changed = True
 
+    def get_index(self, key: str) -> str | None:
+        return self.indexes.get(key)
+
+    def put_index(self, key: str, markdown: str) -> None:
+        self.indexes_used[key] = markdown
+
     def start_build(self) -> None:
         """Drop what a failed build marked as used: `finish_build` keeps only this build's."""
-        self.used = {}
+        self.used, self.indexes_used = {}, {}
 
     def finish_build(self) -> None:
         """Forget entries the build did not use (edited objects' old versions)."""
         self.changed = self.changed or len(self.entries) != len(self.used)
         self.entries, self.used = self.used, {}
+        self.indexes, self.indexes_used = self.indexes_used, {}
 
     def load(self, folder: Path) -> str | None:
         """Read the on-disk cache; returns a warning when the file is unusable."""

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -237,8 +238,11 @@ def write_pages(
     with _timed(timings, "render"):
         for module in api.modules:
             uri = plan.index_pages[module.path]
-            index = _module_index(module, uri, plan, listed, analyzer)
-            emit(uri, renderer.render_index(index))
+            markdown = _index_page(
+                module, uri, plan=plan, listed=listed, analyzer=analyzer, renderer=renderer,
+                cache=cache, context=context,
+            )  # fmt: skip
+            emit(uri, markdown)
     if cache is not None:
         cache.finish_build()
     forget_load()
@@ -489,6 +493,55 @@ def _module_index(
     return ModuleIndex(module.path, summary, objects, submodules)
 
 
+def _index_page(
+    module: PublicModule,
+    uri: str,
+    *,
+    plan: SitePlan,
+    listed: dict[str, _Listed],
+    analyzer: Analyzer,
+    renderer: Renderer,
+    cache: PageCache | None,
+    context: str,
+) -> str:
+    """A module's index page, from `cache` when nothing it shows changed."""
+    key = index_key(module, uri, plan, listed, context) if cache is not None else ""
+    markdown = cache.get_index(key) if cache is not None else None
+    if markdown is None:
+        markdown = renderer.render_index(_module_index(module, uri, plan, listed, analyzer))
+    if cache is not None:
+        cache.put_index(key, markdown)
+    return markdown
+
+
+def index_key(
+    module: PublicModule, uri: str, plan: SitePlan, listed: dict[str, _Listed], context: str
+) -> str:
+    """What a module's index page is made of: its docstring, each entry's name, kind,
+    summary and page, and its submodules' docstrings (their summaries), in `context`."""
+    entries = [
+        (name, obj.public_path, obj.module_path, obj.obj.path, listed[obj.public_path], reexport)
+        for name, obj, reexport in (
+            *((obj.name, obj, False) for obj in module.objects),
+            *((name, obj, True) for name, obj in module.reexports),
+        )
+    ]
+    members = module.module.members
+    submodules = [
+        (path, _docstring(members.get(path.rsplit(".", 1)[-1]))) for path in module.submodules
+    ]
+    return digest(
+        context, uri, module.path, _docstring(module.module), *entries, *submodules,
+        *(plan.object_pages[entry[1]] for entry in entries),
+        *(plan.index_pages.get(path) for path, _ in submodules),
+    )  # fmt: skip
+
+
+def _docstring(obj: object) -> str:
+    docstring = getattr(obj, "docstring", None)
+    return docstring.value if docstring is not None else ""
+
+
 def _summary(path: str, parent: griffe.Module) -> str:
     """A submodule's summary in the parent's list (roles as code: the list is one line)."""
     sub = parent.members.get(path.rsplit(".", 1)[-1])
@@ -519,6 +572,7 @@ def _with_value_sources(api: LoadedApi) -> Callable[[str], str]:
     root = api.roots[0]
     identify = identifier(root.modules_collection)
 
+    @cache  # a page's check asks for ~60 identities, most shared: once per build each
     def identify_with_values(path: str) -> str:
         if path.startswith(CALL_SITES):
             return digest(call_sites_identity(root, path[len(CALL_SITES) :]))

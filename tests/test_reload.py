@@ -175,6 +175,10 @@ EDITS: dict[str, Edit] = {
         "pkg/_core.py", "Double a count.", "Twice the count."
     ),
     "docstring": _replace("pkg/models.py", '"""Make an item."""', '"""Make one item."""'),
+    # the module's summary shows on its index page and in its package's index page
+    "module docstring": _replace("pkg/client.py", '"""Client."""', '"""The shop\'s client."""'),
+    # a class summary shows in its module's index page
+    "class docstring": _replace("pkg/client.py", '"""A client."""', '"""A shop client."""'),
     "raises docstring": _replace("pkg/client.py", "When the name is empty.", "When empty."),
     "comment": _replace("pkg/client.py", "# BODY get\n", "# BODY get\n        # Look it up\n"),
     "default value": _replace("pkg/models.py", "price: float = 1.0", "price: float = 2.5"),
@@ -290,3 +294,19 @@ def test_what_cannot_be_spliced_loads_in_full(tmp_path: Path, edit: str, reason:
     EDITS[edit](src)
     assert serving.pages() == fresh_pages(src)
     assert serving.keeper.full_reason == reason
+
+
+@pytest.mark.parametrize("edit", ["module docstring", "class docstring"])
+def test_an_index_page_kept_between_rebuilds_follows_a_summary_edit(
+    tmp_path: Path, edit: str
+) -> None:
+    """Index pages come from the cache while nothing they show changed; a summary they show
+    (the module's, in its package's list too, or a class's) is such a change."""
+    src = write_fixture(tmp_path)
+    serving = Serving(src)
+    first = serving.pages()
+    EDITS[edit](src)
+    after = serving.pages()
+    assert after == fresh_pages(src)
+    assert isinstance(first, dict) and isinstance(after, dict)
+    assert after["howto/pkg/client/index.md"] != first["howto/pkg/client/index.md"]
