@@ -38,7 +38,7 @@ from fnmatch import fnmatchcase
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Generic, TypeVar
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 import griffe
 
@@ -91,10 +91,20 @@ class Recorder(Generic[T]):
 
 
 def identifier(collection: griffe.ModulesCollection) -> Callable[[str], str]:
-    """`identify(path)`: a digest of what `path` names in this build's tree (memoized)."""
+    """`identify(path)`: a digest of what `path` names in this build's tree (memoized).
+
+    Across `serve` rebuilds of a kept tree, a path's identity is kept with the objects it
+    was taken from, and holds while they are all still in the tree: the kept tree puts a
+    re-read module in place of the old one (whose objects are then detached) only when its
+    names, imports and bases are the same, so a path that led to an attached object still
+    leads there."""
+    kept = _KEPT_IDENTITIES.setdefault(collection, {})
 
     @cache
     def identify(path: str) -> str:
+        known = kept.get(path)
+        if known is not None and _all_attached(known[1]):
+            return known[0]
         try:
             obj = collection.get_member(path)
             target = obj.final_target if obj.is_alias else obj
@@ -102,11 +112,39 @@ def identifier(collection: griffe.ModulesCollection) -> Callable[[str], str]:
             return "missing"
         if isinstance(target, griffe.Module):
             # What a module answers is its names, not its code: a body edit keeps it valid.
-            return digest(target.path, *sorted(_member_kinds(target)))
+            identity = digest(target.path, *sorted(_member_kinds(target)))
+            kept[path] = (identity, (ref(target),))
+            return identity
         related = _mro(target) if isinstance(target, griffe.Class) else []
-        return digest(*(_identity(each) for each in (target, *related)))
+        identity = digest(*(_identity(each) for each in (target, *related)))
+        kept[path] = (identity, tuple(ref(each) for each in (target, *related)))
+        return identity
 
     return identify
+
+
+#: Weak references: a kept object must not keep its tree (and through it this key) alive.
+_KEPT_IDENTITIES: WeakKeyDictionary[
+    griffe.ModulesCollection, dict[str, tuple[str, tuple[ref[griffe.Object], ...]]]
+] = WeakKeyDictionary()
+
+
+def _all_attached(objects: Iterable[ref[griffe.Object]]) -> bool:
+    for each in objects:
+        obj = each()
+        if obj is None or not _attached(obj):
+            return False
+    return True
+
+
+def _attached(obj: griffe.Object) -> bool:
+    """Whether `obj` is still in its tree: each parent still holds it under its name."""
+    parent = obj.parent
+    while parent is not None:
+        if parent.members.get(obj.name) is not obj:
+            return False
+        obj, parent = parent, parent.parent
+    return True
 
 
 def _member_kinds(module: griffe.Module) -> Iterator[str]:
@@ -241,28 +279,35 @@ def _mro(cls: griffe.Class) -> list[griffe.Object]:
     """The class's bases in resolution order, as objects of the current tree.
 
     Griffe computes the order anew on every call (C3 over every base: 1.5 s per rebuild on
-    sqlalchemy's class hierarchy), so it is kept by path for as long as the class lives. A
-    kept tree changes no class's bases (`reload` loads in full when bases change), so the
-    paths stay right; they are looked up again because a base may live in a module an edit
-    replaced."""
-    paths = _MROS.get(cls)
-    if paths is None:
-        found: list[griffe.Object]
+    sqlalchemy's class hierarchy), so it is kept for as long as the class lives. A kept tree
+    changes no class's bases (`reload` loads in full when bases change), so the paths stay
+    right; they are looked up again when a base's module was replaced by an edit."""
+    kept = _MROS.get(cls)
+    if kept is not None and _all_attached(kept[1]):
+        return [base for base in (each() for each in kept[1]) if base is not None]
+    if kept is not None:  # a base's module was re-read: its new objects, by path
+        collection = cls.modules_collection
         try:
-            found = list(cls.mro())
-        except (ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
-            found = []  # bases outside the loaded packages: nothing of theirs is read
-        _MROS[cls] = tuple(base.path for base in found)
-        return found
-    collection = cls.modules_collection
+            found = [collection.get_member(path) for path in kept[0]]
+        except _GRIFFE_ERRORS:
+            found = _mro_now(cls)
+    else:
+        found = _mro_now(cls)
+    _MROS[cls] = (tuple(base.path for base in found), tuple(ref(base) for base in found))
+    return found
+
+
+def _mro_now(cls: griffe.Class) -> list[griffe.Object]:
     try:
-        return [collection.get_member(path) for path in paths]
-    except _GRIFFE_ERRORS:
-        del _MROS[cls]
-        return _mro(cls)
+        return list(cls.mro())
+    except (ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return []  # bases outside the loaded packages: nothing of theirs is read
 
 
-_MROS: WeakKeyDictionary[griffe.Class, tuple[str, ...]] = WeakKeyDictionary()
+#: Paths and weak references: a base must not keep its tree (and this key) alive.
+_MROS: WeakKeyDictionary[griffe.Class, tuple[tuple[str, ...], tuple[ref[griffe.Object], ...]]] = (
+    WeakKeyDictionary()
+)
 
 
 @dataclass

@@ -575,7 +575,7 @@ def _with_value_sources(api: LoadedApi) -> Callable[[str], str]:
     @cache  # a page's check asks for ~60 identities, most shared: once per build each
     def identify_with_values(path: str) -> str:
         if path.startswith(CALL_SITES):
-            return digest(call_sites_identity(root, path[len(CALL_SITES) :]))
+            return call_sites_identity(root, path[len(CALL_SITES) :])
         return identify(path)
 
     return identify_with_values

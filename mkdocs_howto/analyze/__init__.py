@@ -21,6 +21,7 @@ from mkdocs_howto.analyze.code import (
     ParsedSource,
     bound_names,
     function_shape,
+    load_memo,
     parse_object,
 )
 from mkdocs_howto.analyze.description import (
@@ -509,8 +510,15 @@ def method_anchor(name: str) -> str:
 
 
 def method_sections(cls: griffe.Class) -> dict[str, str]:
-    """Method name -> the id of its section on the class page, for every method shown."""
-    return {name: method_anchor(name) for name in _methods(cls)}
+    """Method name -> the id of its section on the class page, for every method shown
+    (asked for each of a class's names by the inventory, the links and its page: kept for
+    the load; not to be changed by callers)."""
+    memo = load_memo(cls)
+    key = ("method sections", cls.path)
+    found: dict[str, str] | None = memo.get(key)
+    if found is None:
+        found = memo[key] = {name: method_anchor(name) for name in _methods(cls)}
+    return found
 
 
 def link_anchors(cls: griffe.Class) -> dict[str, str]:
