@@ -38,7 +38,14 @@ from mkdocs_howto.errors import HowToError, Problem, display_path
 from mkdocs_howto.facts import HowTo, IndexEntry, ModuleIndex
 from mkdocs_howto.inventory import cross_ref_targets
 from mkdocs_howto.load import LoadedApi, LoadOptions, PublicModule, PublicObject, load_api
-from mkdocs_howto.pages import SitePlan, page_links, plan_site, rebase_links, relative_link
+from mkdocs_howto.pages import (
+    PageLinks,
+    SitePlan,
+    page_links,
+    plan_site,
+    rebase_links,
+    relative_link,
+)
 from mkdocs_howto.reload import TreeKeeper
 from mkdocs_howto.render import Renderer, RenderOptions, do_text
 from mkdocs_howto.worker import Send
@@ -163,10 +170,28 @@ def plan_pages(
         else:
             api = keeper.load(options.load, keep_trees=keep_trees)
         parse_kwargs_docstrings(item.obj for item in api.objects)
-        plan = plan_site(api, options.output_dir, options.nav_depth)
-        plan.targets = cross_ref_targets(api, plan)
+        plan = _plan(api, options)
     lint = lint_docstrings(api, options.vague_terms) if options.lint_docstrings else []
     return PlannedSite(api, plan, lint, timings)
+
+
+def _plan(api: LoadedApi, options: SiteOptions) -> SitePlan:
+    """Where the pages go and what links can name: kept with the API (`LoadedApi.derived`)."""
+    key = ("plan", options.output_dir, options.nav_depth)
+    plan: SitePlan | None = api.derived.get(key)
+    if plan is None:
+        plan = api.derived[key] = plan_site(api, options.output_dir, options.nav_depth)
+        plan.targets = cross_ref_targets(api, plan)
+    return plan
+
+
+def _links(api: LoadedApi, plan: SitePlan) -> PageLinks:
+    """Every documented path's page (and method anchor): kept with the API and its plan."""
+    key = ("links", id(plan))
+    links: PageLinks | None = api.derived.get(key)
+    if links is None:
+        links = api.derived[key] = page_links(api, plan, link_anchors)
+    return links
 
 
 def generate_site(
@@ -198,7 +223,7 @@ def write_pages(
     # names re-exported from sibling packages are the packages' API too (`attrs` → `attr`)
     siblings = frozenset(module.name for module in api.siblings)
     analyze = replace(options.analyze, packages=options.analyze.packages | siblings)
-    analyzer = Analyzer(analyze, lookups, page_links(api, plan, link_anchors))
+    analyzer = Analyzer(analyze, lookups, _links(api, plan))
     renderer = renderer or Renderer(options.render)
     if cache is not None:
         cache.start_build()

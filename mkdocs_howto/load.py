@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import griffe
 
@@ -98,6 +99,10 @@ class LoadedApi:
     """Other top-level packages loaded because the packages re-export their objects."""
     notes: list[str] = field(default_factory=list)
     """What the build should say at INFO level (the sibling packages loaded)."""
+    derived: dict[object, Any] = field(default_factory=dict)
+    """What is computed from the selection and the tree's names alone (the site's plan, its
+    link targets), by what it was computed with: a `serve` rebuild that selects the same API
+    again (`reload`) keeps it."""
 
     @property
     def objects(self) -> Iterator[PublicObject]:
@@ -802,7 +807,7 @@ class _Selector:
         if (
             exports is None
             and self._public_at_home(target)
-            and not _redundant_alias(public.module, alias, name)
+            and not redundant_alias(public.module, alias, name)
         ):
             # A plain import of something documented at its own module: not a second page,
             # but `from pkg import Name` works, so it may shorten the examples' import, unless
@@ -871,8 +876,7 @@ class _Selector:
             return
         declared = module.members.get("__all__")
         lineno = (declared.lineno if declared is not None else None) or 1
-        dynamic = ("globals()", "global_enum", "import *")
-        if any(marker in line for line in module.lines for marker in dynamic):
+        if any(marker in line for line in module.lines for marker in DYNAMIC_EXPORTS):
             # Made at run time (`globals().update(…)`, `@enum.global_enum`: re, enum), or
             # maybe brought by a star import Griffe could not expand (pydantic.v1's types).
             return
@@ -958,13 +962,16 @@ class _Selector:
                     other.reexports.append((other_path.rsplit(".", 1)[-1], documented))
 
 
+#: Marks of names a module makes at run time (`globals().update(…)`, `@enum.global_enum`), or
+#: that a star import Griffe could not expand may bring: `__all__` may list them.
+DYNAMIC_EXPORTS = ("globals()", "global_enum", "import *")
 #: Attributes every module has at run time: listing them in `__all__` is no broken promise.
 _MODULE_ATTRIBUTES = frozenset(
     {"__doc__", "__name__", "__file__", "__path__", "__loader__", "__spec__", "__package__"}
 )
 
 
-def _redundant_alias(module: griffe.Module, alias: griffe.Alias, name: str) -> bool:
+def redundant_alias(module: griffe.Module, alias: griffe.Alias, name: str) -> bool:
     """`from .core import Engine as Engine`: PEP 484's explicit re-export, even without
     `__all__`."""
     first = getattr(alias, "alias_lineno", None)

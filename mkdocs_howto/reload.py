@@ -23,17 +23,23 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import griffe
 
-from mkdocs_howto.cache import file_stats
+from mkdocs_howto.cache import attached, file_stats
+from mkdocs_howto.guards import type_checking_only, under_main_guard
 from mkdocs_howto.load import (
+    DYNAMIC_EXPORTS,
+    Documentable,
     LoadedApi,
     LoadedTree,
     LoadOptions,
+    PublicModule,
+    PublicObject,
     load_tree,
+    redundant_alias,
     select_api,
     walk_modules,
 )
@@ -66,11 +72,20 @@ class TreeKeeper:
         """Modules read by the last `load` (all of them on a full load)."""
         self.full_reason = ""
         """Why the last `load` read everything ("" after a splice)."""
+        self.api: LoadedApi | None = None
+        self.reselect = True
+        """Whether the next `load` must select the public API again: after a full load, or
+        when a re-read module's facts that the selection reads (guards, lines) changed."""
 
     def load(self, options: LoadOptions, *, keep_trees: bool = True) -> LoadedApi:
         """The public API of `options`' packages as they are on disk now."""
         tree = self._updated(options, keep_trees)
-        return select_api(options, tree)
+        if self.api is None or self.reselect:
+            self.api = select_api(options, tree)
+        else:  # the same selection: only a re-read module's objects are new
+            self.api = _refreshed(self.api, tree.loader.modules_collection)
+        self.reselect = False
+        return self.api
 
     def note(self) -> str:
         """What the last `load` read, for the build's summary line."""
@@ -103,6 +118,7 @@ class TreeKeeper:
     def _full(self, options: LoadOptions, keep_trees: bool, reason: str) -> LoadedTree:
         # a failed load leaves nothing kept: the next rebuild loads in full again
         self.tree, self.options, self.files, self.modules = None, None, {}, {}
+        self.api, self.reselect = None, True
         tree = load_tree(options, keep_trees=keep_trees)
         self.tree, self.options, self.keep_trees = tree, options, keep_trees
         self.modules = {
@@ -153,6 +169,8 @@ class TreeKeeper:
                 old = self.modules[path]
                 parent = old.parent
                 assert isinstance(parent, griffe.Module)
+                # read before the visit: the old module's lines are then the file's new ones
+                old_facts = _selection_facts(old)
                 try:
                     # Griffe has no public call to visit one module into a loaded tree
                     new = loader._visit_module(old.name, path, parent)
@@ -164,6 +182,7 @@ class TreeKeeper:
                 loader.extensions.call("on_package", pkg=new, loader=loader)
                 if _shape(new) != _shape(old):
                     return False
+                self.reselect |= _selection_facts(new) != old_facts
                 parent.set_member(old.name, new)
                 self.modules[path] = new
                 spliced.append(new.path)
@@ -178,6 +197,55 @@ class TreeKeeper:
         for top in self.tree.loader.modules_collection.members.values():
             if isinstance(top, griffe.Module):
                 yield from walk_modules(top)
+
+
+def _selection_facts(module: griffe.Module) -> tuple[object, ...]:
+    """What `select_api` reads of a module besides its shape: which names are imported
+    for type checkers only or defined under a `__main__` guard, the lines of its imports and
+    of `__all__` (problems name them), `X as X` re-exports, names made at run time."""
+    facts: list[object] = []
+    for name, member in sorted(module.members.items()):
+        if isinstance(member, griffe.Alias):
+            facts.append(
+                (
+                    name,
+                    member.alias_lineno,
+                    member.alias_endlineno,
+                    type_checking_only(module, member),
+                    under_main_guard(module, member),
+                    redundant_alias(module, member, name),
+                )
+            )
+        elif isinstance(member, Documentable):
+            facts.append((name, under_main_guard(module, member)))
+    declared = module.members.get("__all__")
+    dynamic = any(marker in line for line in module.lines for marker in DYNAMIC_EXPORTS)
+    facts.append((declared.lineno if declared is not None else None, dynamic))
+    return tuple(facts)
+
+
+def _refreshed(api: LoadedApi, collection: griffe.ModulesCollection) -> LoadedApi:
+    """The last selection again, with the objects now at its paths: those of a re-read
+    module are new objects (the old ones are detached from the tree)."""
+    items: dict[int, PublicObject] = {}
+
+    def current(item: PublicObject) -> PublicObject:
+        new = items.get(id(item))
+        if new is None:
+            obj = item.obj if attached(item.obj) else collection.get_member(item.obj.path)
+            new = items[id(item)] = item if obj is item.obj else replace(item, obj=obj)
+        return new
+
+    modules = [
+        PublicModule(
+            module.module if attached(module.module) else collection.get_member(module.path),
+            [current(item) for item in module.objects],
+            [(name, current(item)) for name, item in module.reexports],
+            list(module.submodules),
+        )
+        for module in api.modules
+    ]
+    return replace(api, modules=modules, problems=list(api.problems), derived=api.derived)
 
 
 def _scan(folders: Iterable[Path]) -> dict[Path, os.stat_result]:

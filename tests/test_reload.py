@@ -165,6 +165,12 @@ def _drop_module(src: Path) -> None:
     (src / "pkg" / "extra.py").unlink(missing_ok=True)
 
 
+_ERROR_CLASS = 'class ShopError(Exception):\n    """The shop cannot serve the request."""\n'
+_GUARDED_ERROR_CLASS = (
+    'if __name__ == "__main__":\n\n'
+    '    class ShopError(Exception):\n        """The shop cannot serve the request."""\n'
+)
+
 EDITS: dict[str, Edit] = {
     "body statement": _body("total", "count = max(count, 0)"),
     "body call": _body("fetch", "print(name)"),
@@ -187,6 +193,9 @@ EDITS: dict[str, Edit] = {
         "pkg/errors.py", '"""Errors."""\n', '"""Errors."""\n\n\ndef f():\n    pass\n'
     ),
     "export": _replace("pkg/__init__.py", '"fetch", ', ""),
+    # the same names, but the selection changes: a class under a `__main__` guard is no API
+    "main guard": _replace("pkg/errors.py", _ERROR_CLASS, _GUARDED_ERROR_CLASS),
+    "main guard removed": _replace("pkg/errors.py", _GUARDED_ERROR_CLASS, _ERROR_CLASS),
     "new module": _new_module,
     "removed module": _drop_module,
     "syntax error": _replace("pkg/basket.py", "def add(", "def add(("),
@@ -276,6 +285,23 @@ def test_a_save_without_a_change_re_reads_nothing(tmp_path: Path) -> None:
     _write(models, models.read_text(encoding="utf-8"))
     serving.pages()
     assert serving.keeper.note() == "0 modules re-read"
+
+
+def test_a_splice_that_changes_the_selection_selects_again(tmp_path: Path) -> None:
+    """A module re-read with the same names may still change the public API (a class moved
+    under a `__main__` guard): its pages go, as in a fresh build, and come back."""
+    src = write_fixture(tmp_path)
+    serving = Serving(src)
+    first = serving.pages()
+    EDITS["main guard"](src)
+    guarded = serving.pages()
+    assert serving.keeper.note() == "1 module re-read"
+    assert guarded == fresh_pages(src)
+    assert isinstance(first, dict) and isinstance(guarded, dict)
+    assert "howto/pkg/errors/ShopError.md" in first
+    assert "howto/pkg/errors/ShopError.md" not in guarded
+    EDITS["main guard removed"](src)
+    assert serving.pages() == fresh_pages(src) == first
 
 
 @pytest.mark.parametrize(
