@@ -369,6 +369,8 @@ def hints_for(
             symbol = lookup(part.canonical_path)
             if symbol is None:
                 continue
+            if symbol.kind == "attribute" and symbol.value == part.name:
+                continue  # `str = str` (a compat module's builtins): the builtin itself
             if symbol.kind == "attribute" and symbol.value and _TYPE_EXPRESSION.match(symbol.value):
                 # a type alias (`UriType = str | bytes`): values are built for what it names
                 hints[part.name] = Hint(symbol.value, "", alias=True)
