@@ -70,6 +70,7 @@ _IMPORTED_VALUES = {
 #: Strings that read better than the parameter's name, by name.
 _NAMED_STRINGS = {
     "url": '"https://example.org"',
+    "uri": '"https://example.org/path"',
     "base_url": '"https://example.org"',
     "endpoint": '"https://example.org/api"',
     "host": '"example.org"',
