@@ -185,13 +185,13 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
             self.engine.finish()
 
     @event_priority(10)  # before the search plugin writes its index (0)
-    def _one_search_entry_per_section(self, *, config: MkDocsConfig) -> None:
+    def _merge_dirty_search_index(self, *, config: MkDocsConfig) -> None:
         """`--dirty`: Material's search index lists every page once (`_merge_search_index`)."""
         if self.engine.dirty:
             for plugin in config.plugins.values():
                 _merge_search_index(plugin)
 
-    on_post_build = CombinedEvent(_collect_worker, _one_search_entry_per_section)
+    on_post_build = CombinedEvent(_collect_worker, _merge_dirty_search_index)
 
     def _fetch(self, uri: str) -> str:
         with _as_plugin_errors():
