@@ -24,6 +24,7 @@ script's 50 ms polling of the page.
     .venv/bin/python bench/serve/edit.py                         # generated + networkx
     .venv/bin/python bench/serve/edit.py --packages sqlalchemy --edits 5
     .venv/bin/python bench/serve/edit.py --packages --edits 5    # the generated package only
+    .venv/bin/python bench/serve/edit.py --packages --same-lines # an edit that moves no line
 """
 
 from __future__ import annotations
@@ -193,17 +194,21 @@ def _when_logged(log: Path, text: str, seen: int) -> Callable[[], float]:
     return result
 
 
-def function_edit(target: Target) -> Callable[[int], str]:
-    """Inserts `bench_edit_N = N` above the function's `return` (the lines below it move)."""
+def function_edit(target: Target, same_lines: bool = False) -> Callable[[int], str]:
+    """Inserts `bench_edit_N = N` above the function's `return` (the lines below it move), or
+    with `same_lines` appends `# bench_edit_N` to the `return` line (no line moves)."""
 
     def edit(number: int) -> str:
         text = target.file.read_text(encoding="utf-8")
-        marker = f"bench_edit_{number} = {number}"
-        target.file.write_text(
-            text.replace(target.anchor, f"{target.indent}{marker}\n{target.anchor}", 1),
-            encoding="utf-8",
-        )
-        return f"bench_edit_{number}"
+        marker = f"bench_edit_{number}"
+        if same_lines:
+            edited = target.anchor.rstrip("\n") + f"  # {marker}\n"
+        else:
+            edited = f"{target.indent}{marker} = {number}\n{target.anchor}"
+        target.file.write_text(text.replace(target.anchor, edited, 1), encoding="utf-8")
+        if same_lines:
+            target.anchor = edited
+        return marker
 
     return edit
 
@@ -271,6 +276,11 @@ def main() -> None:
     parser.add_argument(
         "--floor", action="store_true", help="measure the static floor of real packages too"
     )
+    parser.add_argument(
+        "--same-lines",
+        action="store_true",
+        help="edit the return line (a comment) instead of inserting one: no line moves",
+    )
     args = parser.parse_args()
     shutil.rmtree(WORK, ignore_errors=True)
     sites = {GENERATED: ("bigpkg", WORK / "generated")}
@@ -284,7 +294,8 @@ def main() -> None:
     for label, (package, site) in sites.items():
         target = find_target(site, package)
         builds = [whole_build(site)]
-        served = serve_and_edit(site, target.url_path, function_edit(target), args.edits)
+        edit = function_edit(target, args.same_lines)
+        served = serve_and_edit(site, target.url_path, edit, args.edits)
         builds.append(whole_build(site))
         build = statistics.mean(builds)  # timed before and after: the load moves
         median = statistics.median(served.times)
