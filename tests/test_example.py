@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -826,3 +829,44 @@ def test_a_doctest_in_the_docstring_prose_is_the_usage_example_shown_once(
     assert howto.example.code.startswith(">>> from pkg import adjacent\n>>> list(adjacent(")
     assert ">>>" not in howto.description.body
     assert "Works with any iterable." in howto.description.body
+
+
+def test_values_tied_between_call_spellings_do_not_depend_on_the_hash_seed(
+    package: Package,
+) -> None:
+    """Call sites found under two spellings (`spin(...)`, `pkg.spin(...)`) as often each:
+    every process picks the same value (a set's order changes with PYTHONHASHSEED; a `serve`
+    rebuild's cached pages then differed from a fresh build's)."""
+    src = package(
+        {
+            "pkg/__init__.py": """
+                def spin(name: str) -> str:
+                    return name
+                """,
+            "pkg/_demo.py": """
+                import pkg
+                from pkg import spin
+
+
+                def demo() -> None:
+                    spin("dots")
+                    pkg.spin("line")
+                """,
+        }
+    )
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from conftest import analyze; "
+        "from pathlib import Path; print(analyze(Path(sys.argv[2]), 'pkg')['pkg.spin'].example.code)"
+    )
+    tests = Path(__file__).parent
+    codes = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(tests), str(src)],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(8)
+    }
+    assert len(codes) == 1, codes

@@ -133,7 +133,7 @@ def _call_site_values(
     index = _call_index(owner)
     seen: dict[int | str, Counter[str]] = {}
     SOURCES_READ.update(f"{CALL_SITES}{callee}" for callee in callees)
-    for callee in callees:
+    for callee in sorted(callees):  # a set: its order changes with the hash seed
         for key, counts in index.get(callee, {}).items():
             seen.setdefault(key, Counter()).update(counts)
     by_name = {p.name: p for p in params}
