@@ -856,7 +856,8 @@ def test_values_tied_between_call_spellings_do_not_depend_on_the_hash_seed(
     )
     script = (
         "import sys; sys.path.insert(0, sys.argv[1]); from conftest import analyze; "
-        "from pathlib import Path; print(analyze(Path(sys.argv[2]), 'pkg')['pkg.spin'].example.code)"
+        "from pathlib import Path; "
+        "print(analyze(Path(sys.argv[2]), 'pkg')['pkg.spin'].example.code)"
     )
     tests = Path(__file__).parent
     codes = {
