@@ -298,6 +298,9 @@ class Build:
     ok: bool
     worker: float | None = None
     """Seconds the plugin's worker process worked beside MkDocs (not waited for)."""
+    others: float = 0.0
+    """CPU seconds other processes used during the build (the machine is shared): all the
+    machine's busy time minus the build's own (its workers included)."""
 
 
 def build(folder: Path) -> Build:
@@ -306,6 +309,9 @@ def build(folder: Path) -> Build:
     command = [str(VENV / "bin" / "mkdocs"), "build", "-d", str(folder / "site")]
     log = folder / "build.log"
     peak_kb = 0
+    if Gate.wait_idle:
+        wait_idle()
+    busy = busy_cpu_seconds()
     start = time.perf_counter()
     with log.open("w") as output:
         proc = subprocess.Popen(command, cwd=folder, stdout=output, stderr=output, env=ENV)
@@ -316,6 +322,7 @@ def build(folder: Path) -> Build:
             peak_kb = max(peak_kb, tree_memory_kb(proc.pid))
             time.sleep(0.1)
     seconds = time.perf_counter() - start
+    others = busy_cpu_seconds() - busy - usage.ru_utime - usage.ru_stime
     proc.returncode = os.waitstatus_to_exitcode(status)
     text = log.read_text()
     found, worker = OWN_TIME.search(text), WORKER_TIME.search(text)
@@ -327,7 +334,40 @@ def build(folder: Path) -> Build:
         float(found[1]) if found else None,
         proc.returncode == 0,
         float(worker[1]) if worker else None,
+        max(others, 0.0),
     )
+
+
+def busy_cpu_seconds() -> float:
+    """CPU seconds the whole machine has been busy (all cores, `/proc/stat`)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except OSError:
+        return 0.0
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+class Gate:
+    """`--wait-idle`: before each build, wait (up to WAIT_IDLE_MAX s) for others to go quiet."""
+
+    wait_idle = False
+
+
+WAIT_IDLE_MAX = 30.0
+#: Quiet: other processes use less than this share of one core, two seconds in a row.
+QUIET_CORES = 0.25
+
+
+def wait_idle() -> float:
+    """Seconds waited until the machine was quiet (or `WAIT_IDLE_MAX`, then go anyway)."""
+    start = time.perf_counter()
+    quiet = 0
+    while quiet < 2 and time.perf_counter() - start < WAIT_IDLE_MAX:
+        before = busy_cpu_seconds()
+        time.sleep(1.0)
+        quiet = quiet + 1 if busy_cpu_seconds() - before < QUIET_CORES else 0
+    return time.perf_counter() - start
 
 
 def tree_memory_kb(root: int) -> int:
@@ -370,7 +410,7 @@ def plugin_only(folder: Path) -> tuple[float, dict[str, float]]:
     own = float(OWN_TIME.search(out.stdout)[1])  # type: ignore[index]
     stages = STAGES.search(out.stdout)
     split = {}
-    for part in (stages[1].split(", ") if stages else []):
+    for part in stages[1].split(", ") if stages else []:
         name, _, value = part.rpartition(" ")
         split[name] = float(value.rstrip("s"))
     return own, split
@@ -481,6 +521,7 @@ def compare(subjects: list[str], rounds: int) -> list[dict[str, object]]:
             row[f"{variant}_all"] = [round(b.seconds, 2) for b in builds]
             row[f"{variant}_rss"] = median([b.rss_mb for b in builds])
             row[f"{variant}_ok"] = all(b.ok for b in builds)
+            row[f"{variant}_others"] = [round(b.others, 1) for b in builds]
         row["own"] = median([b.own for b in runs["plugin"] if b.own is not None])
         row["worker"] = median([b.worker for b in runs["plugin"] if b.worker is not None])
         row["own_plugin_only"] = own
@@ -558,7 +599,7 @@ def report(args: argparse.Namespace, rows: list, scale_rows: list, nav_rows: lis
         "",
         "### a, b: whole builds (Material, same extensions)",
         "",
-        "\"plugin, indexed\" sets `search_source: true`: its search index holds the source "
+        '"plugin, indexed" sets `search_source: true`: its search index holds the source '
         "blocks, as the floor's does, so **overhead** is the plugin's own cost. \"plugin\" is "
         "the default (source blocks left out of the index): what a user gets, compared with "
         "mkdocstrings.",
@@ -585,6 +626,13 @@ def report(args: argparse.Namespace, rows: list, scale_rows: list, nav_rows: lis
         + "; ".join(
             f"{r['subject']} plugin {r['plugin_all']}, indexed {r['indexed_all']}, "
             f"floor {r['floor_all']}, mkdocstrings {r['mkdocstrings_all']}"
+            for r in rows
+        ),
+        "",
+        "CPU seconds used by other processes during each build (the machine is shared): "
+        + "; ".join(
+            f"{r['subject']} plugin {r['plugin_others']}, indexed {r['indexed_others']}, "
+            f"floor {r['floor_others']}, mkdocstrings {r['mkdocstrings_others']}"
             for r in rows
         ),
         "",
@@ -656,6 +704,12 @@ def main() -> None:
     parser.add_argument("--subjects", nargs="*", choices=list(SUBJECTS))
     parser.add_argument("--nav-scale", type=int, help="generated package size for (e)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["compare", "scaling", "nav"])
+    parser.add_argument(
+        "--wait-idle",
+        action="store_true",
+        help=f"before each build, wait up to {WAIT_IDLE_MAX:.0f} s for other processes to use "
+        f"less than {QUIET_CORES} of a core (a shared machine)",
+    )
     parser.add_argument("--_emit-floor", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--_plugin-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -663,6 +717,7 @@ def main() -> None:
         return _emit_floor(*args._emit_floor)
     if args._plugin_only:
         return _plugin_only(args._plugin_only)
+    Gate.wait_idle = args.wait_idle
     args.rounds = args.rounds or (1 if args.quick else 3)
     args.nav_scale = args.nav_scale or (2 if args.quick else 4)
     subjects = args.subjects or (QUICK_SUBJECTS if args.quick else tuple(SUBJECTS))
