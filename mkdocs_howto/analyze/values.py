@@ -24,7 +24,7 @@ from typing import Any
 import griffe
 
 from mkdocs_howto.analyze.classes import constructor_params
-from mkdocs_howto.analyze.code import load_memo, own_nodes, parse_object
+from mkdocs_howto.analyze.code import load_memo, own_node_list, parse_object
 from mkdocs_howto.analyze.params import params_of
 from mkdocs_howto.facts import Param
 from mkdocs_howto.sources import PARSED_TREES
@@ -362,7 +362,7 @@ def _body_values(
     names = {p.name: p for p in params}
     found: dict[str, str] = {}
     constants = _ModuleConstants(func)
-    nodes = list(own_nodes(node))
+    nodes = own_node_list(node)
     forbidden = _tested_positively(nodes)
     for child in nodes:
         matched = () if id(child) in forbidden else _matched(child, names, constants)
@@ -941,7 +941,7 @@ def _items_read_now(func: griffe.Function, names: frozenset[str], depth: int) ->
     node = _function_node(func)
     if node is None:
         return {}, frozenset()
-    nodes = list(own_nodes(node))
+    nodes = own_node_list(node)
     found: dict[str, str] = {}
     for child in nodes:
         for name, how in _reads(child, names):
