@@ -367,3 +367,43 @@ def test_a_change_in_the_code_reading_a_passed_on_container_re_analyzes_the_page
     site = run(src, cache)
     assert "cookies={}" in site.pages["howto/pkg/add_cookies.md"]
     assert site.analyzed == 1
+
+
+def test_every_page_reading_a_helper_depends_on_where_its_value_came_from(
+    package: Package,
+) -> None:
+    """Two functions pass a parameter on to one helper whose body checks a constant: the
+    helper's values are read once per load, and both pages still depend on the constant."""
+    src = package(
+        {
+            "pkg/__init__.py": """
+                from pkg._spinning import _spin
+
+
+                def first(name: str) -> str:
+                    return _spin(name)
+
+
+                def second(name: str) -> str:
+                    return _spin(name)
+                """,
+            "pkg/_spinning.py": """
+                SPINNERS = {"dots": ".."}
+
+
+                def _spin(name: str) -> str:
+                    if name not in SPINNERS:
+                        raise KeyError(name)
+                    return SPINNERS[name]
+                """,
+        }
+    )
+    cache = PageCache()
+    site = run(src, cache)
+    for page in ("howto/pkg/first.md", "howto/pkg/second.md"):
+        assert '(name="dots")' in site.pages[page]
+    spin = src / "pkg/_spinning.py"
+    spin.write_text(spin.read_text().replace('{"dots": ".."}', '{"line": "-"}'))
+    site = run(src, cache)
+    for page in ("howto/pkg/first.md", "howto/pkg/second.md"):
+        assert '(name="line")' in site.pages[page]
