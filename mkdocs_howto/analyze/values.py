@@ -16,7 +16,7 @@ import ast
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Container, Iterator, Mapping, Set
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -423,7 +423,7 @@ def _passed_on(
     return found
 
 
-def _passed_names(call: ast.Call, names: Mapping[str, Param]) -> dict[int | str, str]:
+def _passed_names(call: ast.Call, names: Container[str]) -> dict[int | str, str]:
     """Position or keyword -> the parameter passed there as a bare name."""
     passed: dict[int | str, str] = {}
     for position, arg in enumerate(call.args):
@@ -587,18 +587,25 @@ def _compared(
             value = constants.first(node.value.id)
             if value is not None:
                 yield node.slice.id, value
-    elif (
+    elif (got := _get_call(node)) is not None:
+        owner, key = got
+        if isinstance(key, ast.Name) and key.id in names:
+            value = constants.first(owner)
+            if value is not None:
+                yield key.id, value
+
+
+def _get_call(node: ast.AST) -> tuple[str, ast.expr] | None:
+    """`owner.get(key, …)` on a bare name: the owner's name and the key's node."""
+    if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == "get"
         and isinstance(node.func.value, ast.Name)
         and node.args
-        and isinstance(node.args[0], ast.Name)
-        and node.args[0].id in names
     ):
-        value = constants.first(node.func.value.id)
-        if value is not None:
-            yield node.args[0].id, value
+        return node.func.value.id, node.args[0]
+    return None
 
 
 _MATCHERS = ("match", "fullmatch", "search")
@@ -802,14 +809,8 @@ class _Uses:
                 owner, key = node.value.id, node.slice
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 self.calls.setdefault(node.func.id, []).append(node)
-            elif (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "get"
-                and isinstance(node.func.value, ast.Name)
-                and node.args
-            ):
-                owner, key = node.func.value.id, node.args[0]
+            elif (got := _get_call(node)) is not None:
+                owner, key = got
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 self.keys.append((owner, key.value))
 
@@ -1033,11 +1034,10 @@ def _read_where_passed(
     items (`cookiejar_from_dict(cookie_dict, cj)`)."""
     found: dict[str, str] = {}
     callees: set[str] = set()
-    params = {name: Param(name, "positional or keyword", None, None) for name in names}
     for node in nodes:
         if not isinstance(node, ast.Call):
             continue
-        passed = _passed_names(node, params)
+        passed = _passed_names(node, names)
         if not passed:
             continue
         callee = _callee(func, node.func)
