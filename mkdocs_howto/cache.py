@@ -103,7 +103,7 @@ def identifier(collection: griffe.ModulesCollection) -> Callable[[str], str]:
     @cache
     def identify(path: str) -> str:
         known = kept.get(path)
-        if known is not None and _allattached(known[1]):
+        if known is not None and _all_attached(known[1]):
             return known[0]
         try:
             obj = collection.get_member(path)
@@ -129,7 +129,7 @@ _KEPT_IDENTITIES: WeakKeyDictionary[
 ] = WeakKeyDictionary()
 
 
-def _allattached(objects: Iterable[ref[griffe.Object]]) -> bool:
+def _all_attached(objects: Iterable[ref[griffe.Object]]) -> bool:
     for each in objects:
         obj = each()
         if obj is None or not attached(obj):
@@ -283,7 +283,7 @@ def _mro(cls: griffe.Class) -> list[griffe.Object]:
     changes no class's bases (`reload` loads in full when bases change), so the paths stay
     right; they are looked up again when a base's module was replaced by an edit."""
     kept = _MROS.get(cls)
-    if kept is not None and _allattached(kept[1]):
+    if kept is not None and _all_attached(kept[1]):
         return [base for base in (each() for each in kept[1]) if base is not None]
     if kept is not None:  # a base's module was re-read: its new objects, by path
         collection = cls.modules_collection
