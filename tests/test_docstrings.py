@@ -225,6 +225,27 @@ def test_module_index_summary_links_its_roles(site: BuiltSite) -> None:
     assert resolves(site, "rest_pkg", found["fetch()"])
 
 
+def test_google_titled_sections_keep_their_blocks(site: BuiltSite) -> None:
+    """A Google `Note:` opening with a list and an `Example:` holding a reST code-block (as
+    rich's `Align` has): the list stays a list, and the code is the Usage Example, not prose
+    whose `#` comments become headings."""
+    page = article(site, "google_pkg/Bar")
+    body = re.split(r'<h2 id="(?:usage-example|execution-steps)"', page)[0]
+    assert "<h1" not in body.split("</h1>", 1)[1]  # the page title only
+    assert "```" not in prose(body) and "code-block" not in prose(body)
+    note = body[body.index("<strong>Note:</strong>") :]
+    items = re.findall(r"<li>(.*?)</li>", note, re.S)
+    assert [text_of(item) for item in items[:2]] == [
+        "Bars are drawn left to right.",
+        "A full bar shows total.",
+    ]
+    example = page.split('<h2 id="usage-example"')[1]
+    assert "from the docstring" in text_of(example)
+    code = re.search(r'<div class="language-python highlight"><pre>(.*?)</pre>', example, re.S)
+    assert code is not None
+    assert text_of(code.group(1)).startswith("from google_pkg import Bar # a bar a third full")
+
+
 # --- 2. every section parsed ---------------------------------------------------------------
 
 

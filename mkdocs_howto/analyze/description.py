@@ -18,6 +18,8 @@ from mkdocs_howto.facts import Description, DocItem, Param, Sentence, Text
 
 Kind = griffe.DocstringSectionKind
 _EXAMPLE_TITLES = ("example", "examples", "usage")
+#: The opening of a Markdown block that cannot follow text on its line.
+_BLOCK_START = re.compile(r"\s*(?:```|~~~|!!!|\?\?\?|[-*+]\s|\d+[.)]\s|\||>|#|<div)")
 
 
 @dataclass(frozen=True)
@@ -386,13 +388,26 @@ def _read_examples(parsed: ParsedDocstring, section: griffe.DocstringSection) ->
 def _read_admonition(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
     title = (section.title or "").strip()
     text = section.value.contents
+    converted = parsed.convert(text)
     if title.lower() in _EXAMPLE_TITLES:
+        # Markdown fences, a doctest, else what conversion fenced (`.. code-block::`, `::`)
         blocks = fenced_blocks(text) or ([text] if ">>>" in text else [])
+        blocks = blocks or fenced_blocks(converted)
         if blocks:
             parsed.examples.extend(blocks)
             return
-    text = parsed.convert(text)
-    parsed.body.append(f"**{title}:** {text}" if title else text)
+    parsed.body.append(_titled(title, converted))
+
+
+def _titled(title: str, text: str) -> str:
+    """A section's text after its bold title: on the title's line if it opens with a
+    sentence; after it, as its own block, if it opens with a list, fence, table, quote or
+    admonition (on the title's line Markdown would show it as plain text)."""
+    if not title:
+        return text
+    if _BLOCK_START.match(text):
+        return f"**{title}:**\n\n{text}"
+    return f"**{title}:** {text}"
 
 
 def _read_other(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
