@@ -407,3 +407,49 @@ def test_every_page_reading_a_helper_depends_on_where_its_value_came_from(
     site = run(src, cache)
     for page in ("howto/pkg/first.md", "howto/pkg/second.md"):
         assert '(name="line")' in site.pages[page]
+
+
+def test_every_page_building_a_class_depends_on_where_its_values_came_from(
+    package: Package,
+) -> None:
+    """Two functions take a class of the package, built in their examples from its
+    constructor, whose body checks a constant of another module: the constructor's values
+    are read once per build, and every page building the class still depends on the
+    constant."""
+    src = package(
+        {
+            "pkg/__init__.py": """
+                from pkg._spinner import Spinner
+
+
+                def first(spinner: Spinner) -> str:
+                    return spinner.name
+
+
+                def second(spinner: Spinner) -> str:
+                    return spinner.name
+                """,
+            "pkg/_spinner.py": """
+                from pkg._names import SPINNERS
+
+
+                class Spinner:
+                    def __init__(self, name: str) -> None:
+                        if name not in SPINNERS:
+                            raise KeyError(name)
+                        self.name = name
+                """,
+            "pkg/_names.py": """
+                SPINNERS = {"dots": ".."}
+                """,
+        }
+    )
+    cache = PageCache()
+    site = run(src, cache)
+    for page in ("howto/pkg/first.md", "howto/pkg/second.md"):
+        assert 'Spinner(name="dots")' in site.pages[page]
+    names = src / "pkg/_names.py"
+    names.write_text(names.read_text().replace('{"dots": ".."}', '{"line": "-"}'))
+    site = run(src, cache)
+    for page in ("howto/pkg/first.md", "howto/pkg/second.md"):
+        assert 'Spinner(name="line")' in site.pages[page]

@@ -16,7 +16,7 @@ import ast
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Container, Iterator, Mapping, Set
+from collections.abc import Callable, Container, Iterator, Mapping, Set
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,44 @@ def reader_values(
     """Parameter name -> a value's source, for the parameters some source gives a value.
     `owner` is what callers call (a function, a method, a class for its constructor; its
     docstring documents the parameters too), `func` the function whose body receives them
-    (None for generated constructors)."""
+    (None for generated constructors).
+
+    Asked again for the same constructor by every page that builds the class (rich: 1,008
+    asks, `Theme`'s 78 times, `Console`'s 74): kept for the build with what reading them
+    read, replayed into `SOURCES_READ`. A callee's values (`_passed_on`) are
+    kept by `_callee_values`, which also knows how deep the reading is."""
+    if _READING:
+        return _reader_values_now(owner, func, params)
+    memo = load_memo(owner)
+    by_params: dict[tuple[Param, ...], _Read] = memo.setdefault(
+        ("reader values", f"{owner.path} {func.path if func is not None else ''}"), {}
+    )
+    known = by_params.get(params)
+    if known is None:
+        known = by_params[params] = _read_apart(lambda: _reader_values_now(owner, func, params))
+    SOURCES_READ.update(known[1])
+    return known[0]
+
+
+_Read = tuple[tuple[tuple[str, str], ...], frozenset[str]]
+"""Values, and the sources reading them read."""
+
+
+def _read_apart(read: Callable[[], tuple[tuple[str, str], ...]]) -> _Read:
+    """`read()`'s values and the sources it read (added to `SOURCES_READ` too)."""
+    outer = set(SOURCES_READ)
+    SOURCES_READ.clear()
+    try:
+        values = read()
+    finally:
+        sources = frozenset(SOURCES_READ)
+        SOURCES_READ.update(outer)
+    return values, sources
+
+
+def _reader_values_now(
+    owner: griffe.Object, func: griffe.Function | None, params: tuple[Param, ...]
+) -> tuple[tuple[str, str], ...]:
     node = _function_node(func)
     found: dict[str, str] = {}
     sources = (
@@ -469,16 +506,9 @@ def _callee_values(callee: griffe.Object) -> tuple[tuple[str, str], ...]:
     depth = len(_READING)
     key = ("callee values", f"{callee.path} {depth} {callee.path in _READING}")
     memo = load_memo(callee)
-    known: tuple[tuple[tuple[str, str], ...], frozenset[str]] | None = memo.get(key)
+    known: _Read | None = memo.get(key)
     if known is None:
-        outer = set(SOURCES_READ)
-        SOURCES_READ.clear()
-        try:
-            values = _callee_values_now(callee)
-        finally:
-            read = frozenset(SOURCES_READ)
-            SOURCES_READ.update(outer)
-        known = memo[key] = (values, read)
+        known = memo[key] = _read_apart(lambda: _callee_values_now(callee))
     SOURCES_READ.update(known[1])
     return known[0]
 
