@@ -25,10 +25,12 @@ serve: $(VENV)/.installed  ## Preview the demo site; edits to site_example/src r
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 test: $(VENV)/.installed  ## Lint, type-check, run the test suite and both strict builds
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
 	$(BIN)/mkdocs build --strict -f site_example/mkdocs.yml

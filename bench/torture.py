@@ -40,11 +40,45 @@ from mkdocs_howto.render import RenderOptions
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 PACKAGES = (
-    "asyncio", "collections", "concurrent", "ctypes", "curses", "dbm", "email", "encodings",
-    "html", "http", "importlib", "json", "logging", "multiprocessing", "pydoc_data", "re",
-    "sqlite3", "tomllib", "unittest", "urllib", "wsgiref", "xml", "xmlrpc", "zoneinfo",
-    "argparse", "dataclasses", "functools", "pathlib", "shutil", "subprocess", "typing",
-    "zipfile", "tarfile", "csv", "datetime", "enum", "inspect", "string", "textwrap",
+    "asyncio",
+    "collections",
+    "concurrent",
+    "ctypes",
+    "curses",
+    "dbm",
+    "email",
+    "encodings",
+    "html",
+    "http",
+    "importlib",
+    "json",
+    "logging",
+    "multiprocessing",
+    "pydoc_data",
+    "re",
+    "sqlite3",
+    "tomllib",
+    "unittest",
+    "urllib",
+    "wsgiref",
+    "xml",
+    "xmlrpc",
+    "zoneinfo",
+    "argparse",
+    "dataclasses",
+    "functools",
+    "pathlib",
+    "shutil",
+    "subprocess",
+    "typing",
+    "zipfile",
+    "tarfile",
+    "csv",
+    "datetime",
+    "enum",
+    "inspect",
+    "string",
+    "textwrap",
 )
 _EXAMPLE = re.compile(r"^## Usage Example\b.*?^(`{3,})(\S*)\n(.*?)^\1$", re.M | re.S)
 
@@ -95,8 +129,12 @@ def check(site: GeneratedSite, packages: tuple[str, ...]) -> Report:
             path = f"{module.path}.{name}"
             excluded = any(fnmatchcase(path, pattern) for pattern in DEFAULT_EXCLUDE)
             demo = under_main_guard(module.module, member)  # type: ignore[arg-type]
-            if public and not name.startswith("_") and not excluded and not demo and (
-                path not in selected
+            if (
+                public
+                and not name.startswith("_")
+                and not excluded
+                and not demo
+                and (path not in selected)
             ):
                 report.missing.append(path)
     for path, uri in site.plan.object_pages.items():

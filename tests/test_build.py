@@ -189,7 +189,7 @@ def test_demo_site_builds_strict_with_a_page_per_public_object(demo_copy: Path) 
     for page in objects:
         html = site.html(page)
         for section in SECTIONS:
-            assert f">{section}<a class=\"headerlink\"" in html, (page, section)
+            assert f'>{section}<a class="headerlink"' in html, (page, section)
         assert str(demo_copy) not in html  # no absolute path of the build machine leaks out
 
     feed = site.html("howto/skyfeed/StationFeed/index.html")

@@ -297,10 +297,10 @@ VALUES = {
             return "hi " + person
         ''',
     "pkg/_spinners.py": 'SPINNERS = {"dots": ".."}\n',
-    "pkg/_main.py": '''
+    "pkg/_main.py": """
         def greet_all() -> None:
             pass
-        ''',
+        """,
 }
 
 

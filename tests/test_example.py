@@ -735,7 +735,7 @@ def test_doctest_using_a_name_imported_for_type_checkers_imports_the_class(
         def __init__(self, low: int) -> None:
             self.low = low
     '''
-    sets = '''
+    sets = """
     class Set:
         def __init__(self, spec: str) -> None:
             self.spec = spec
@@ -744,7 +744,7 @@ def test_doctest_using_a_name_imported_for_type_checkers_imports_the_class(
             from pkg.ranges import Range
 
             return Range(int(self.spec[2:]))
-    '''
+    """
     src = package({"pkg/__init__.py": "", "pkg/ranges.py": ranges, "pkg/sets.py": sets})
     example = analyze(src, "pkg")["pkg.ranges.Range"].example
     assert example.code.startswith(">>> from pkg.sets import Set\n>>> Set(")

@@ -112,9 +112,9 @@ def test_examples_run_show_their_output_and_failures_never_stop_the_build(
     assert "ran: parses" in double and "Output" in double
 
     # a raising example: a warning naming the page and the exception, the page says it failed
-    assert any(
-        "'pkg.fail'" in w and "ValueError: broken on purpose" in w for w in warnings
-    ), warnings
+    assert any("'pkg.fail'" in w and "ValueError: broken on purpose" in w for w in warnings), (
+        warnings
+    )
     assert "ValueError: broken on purpose" in site.html("howto/pkg/fail/index.html")
 
     # the hanging example is stopped by the timeout, its child with it

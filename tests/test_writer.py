@@ -172,8 +172,10 @@ def test_a_good_answer_is_shown_with_its_badge_and_the_static_steps_folded(
     )
     fold = page[page.index(FOLD) :]
     assert "Computes <code>cart.get(name, 0) + count</code>" in fold
-    assert "prose by test-model: 1 model calls, 0 cached, 1 pages with model prose, 0 kept " \
+    assert (
+        "prose by test-model: 1 model calls, 0 cached, 1 pages with model prose, 0 kept "
         "static, 100 tokens" in result.log
+    )
     assert result.warnings() == []
     # the prompt: our instructions, the numbered source, the verified import and steps
     asked = server.requests[0]
@@ -182,8 +184,10 @@ def test_a_good_answer_is_shown_with_its_badge_and_the_static_steps_folded(
     assert "3 |     total = cart.get(name, 0) + count" in facts
     assert "Import line: from shop import add_item" in facts
     assert "- lines 4: Stores `total` in `cart[name]`" in facts
-    assert 'Never use these words: "handles"' in asked["messages"][0]["content"] or \
-        '"handle"' in asked["messages"][0]["content"]
+    assert (
+        'Never use these words: "handles"' in asked["messages"][0]["content"]
+        or '"handle"' in asked["messages"][0]["content"]
+    )
     # the key went to the server, and nowhere else
     assert server.authorizations == [f"Bearer {KEY}"]
     written = [p for p in [*shop.rglob("*.json"), *shop.rglob("*.html")] if p.is_file()]
@@ -225,7 +229,8 @@ def test_a_repair_round_fixes_invalid_json(shop: Path, serve: Any) -> None:
     ("reply", "check"),
     [
         pytest.param(
-            Reply("not json"), "the answer is not valid JSON (Expecting value, char 0)",
+            Reply("not json"),
+            "the answer is not valid JSON (Expecting value, char 0)",
             id="invalid-json",
         ),
         pytest.param(
@@ -328,9 +333,7 @@ def test_a_retry_after_429_or_5xx_gets_the_answer(shop: Path, serve: Any, status
     assert "2 model calls, 0 cached, 1 pages with model prose" in result.log
 
 
-def test_a_slow_server_is_given_up_within_timeout_times_retries(
-    shop: Path, serve: Any
-) -> None:
+def test_a_slow_server_is_given_up_within_timeout_times_retries(shop: Path, serve: Any) -> None:
     server = serve([Reply(GOOD.content, delay=4.0)])
     result = build(shop, server.url, timeout=0.5, max_retries=2)
     assert result.returncode == 0, result.log
@@ -373,9 +376,7 @@ def test_objects_limits_the_model_to_matching_paths(shop: Path, serve: Any) -> N
 # ----------------------------------------------------------------------------- languages
 
 
-def test_language_asks_for_that_language_and_checks_its_vague_terms(
-    shop: Path, serve: Any
-) -> None:
+def test_language_asks_for_that_language_and_checks_its_vague_terms(shop: Path, serve: Any) -> None:
     good = answer(
         "Добавляет `count` единиц товара `name` в `cart` и возвращает новый итог.",
         [
@@ -488,8 +489,13 @@ def test_the_demo_rebuilds_from_its_answers_with_no_server_byte_identical(
         if key:
             env["OPENAI_API_KEY"] = key
         done = subprocess.run(
-            [MKDOCS, "build", "--strict"], cwd=demo_copy, env=env, capture_output=True,
-            text=True, timeout=300, check=False,
+            [MKDOCS, "build", "--strict"],
+            cwd=demo_copy,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
         return Build(done.returncode, done.stderr, demo_copy / "site")
 
@@ -525,7 +531,7 @@ def test_a_checked_example_follows_the_pages_own(shop: Path, serve: Any) -> None
     mine = page.index("suggested by <code>test-model</code>")
     assert page.index("generated from the signature") < mine
     assert "checked: parses, imports resolve, calls match the signature" in page[mine:]
-    assert "add_item</span><span class=\"p\">(</span><span class=\"n\">cart" in page[mine:]
+    assert 'add_item</span><span class="p">(</span><span class="n">cart' in page[mine:]
 
 
 def test_under_verify_examples_run_the_models_example_runs_too(shop: Path, serve: Any) -> None:
