@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
@@ -97,7 +97,11 @@ class HowToEngine:
         """Reused while its options and the user's templates are unchanged (see `_renderer`)."""
         self.templates: tuple[RenderOptions, str] | None = None
         self.theme_code = CompiledTemplates()
-        """While serving: the site theme's compiled templates, for the frontend's next build."""
+        """The site theme's compiled templates: while serving, for the frontend's next build;
+        in a one-shot build, those compiled while waiting for the worker (`meanwhile`)."""
+        self.meanwhile: Callable[[], bool] | None = None
+        """Other work for the frontend's process while it waits for the worker: one small
+        piece per call, False once none is left (`Worker.get`)."""
         # Per build, reset in `configure`:
         self.howto: HowToOptions | None = None
         self.site: GeneratedSite | None = None
@@ -133,6 +137,7 @@ class HowToEngine:
 
     def configure(self, howto: HowToOptions, settings: SiteSettings) -> SiteOptions:
         """Start a build: check the options, turn them into the pipeline's."""
+        self.meanwhile = None
         start = time.perf_counter()
         if self.froze:  # our last build's objects (`serve --clean`): collectable again
             gc.unfreeze()
@@ -213,7 +218,7 @@ class HowToEngine:
     def fetch(self, key: str) -> Any:
         """A value the worker sends (a page's Markdown by URI), waiting for it."""
         assert self.worker is not None
-        return self.worker.get(key)
+        return self.worker.get(key, self.meanwhile)
 
     def finish(self) -> None:
         """Collect the worker's result: its warnings are logged before the build ends."""

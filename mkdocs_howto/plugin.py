@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
@@ -16,6 +17,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
 from mkdocs_howto.cache import digest, files_fingerprint
+from mkdocs_howto.compiled import CompiledTemplates, Warmer
 from mkdocs_howto.config import HowToConfig
 from mkdocs_howto.crossrefs import register_in_site, write_site_inventory
 from mkdocs_howto.engine import (
@@ -29,7 +31,7 @@ from mkdocs_howto.errors import HowToError
 from mkdocs_howto.highlights import DeferredHighlights, safe_extensions
 from mkdocs_howto.hosts import host_api
 from mkdocs_howto.pages import merge_nav, nav_uris
-from mkdocs_howto.render import Renderer
+from mkdocs_howto.render import PAGE_TEMPLATE, Renderer
 from mkdocs_howto.settings import SiteSettings, line_anchors
 
 if TYPE_CHECKING:  # a type only: importing the server costs every build ~20 ms
@@ -100,6 +102,8 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         self.engine = HowToEngine(log)
         self.defer_highlighting = False
         """Generated pages' code blocks are highlighted after their conversion (this build)."""
+        self.warmer: _ThemeWarmer | None = None
+        """This build's theme templates, compiled while MkDocs waits for the worker."""
 
     @property
     def renderer(self) -> Renderer | None:
@@ -121,7 +125,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check options, register templates, CSS and Markdown extensions."""
-        self.defer_highlighting = False
+        self.defer_highlighting, self.warmer = False, None
         with _as_plugin_errors():
             with host_api("its configuration (theme, extra_css, markdown_extensions)"):
                 custom_dir = config.theme.custom_dir
@@ -140,6 +144,9 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Generate the pages (or start a worker writing them) and their nav section."""
         with _as_plugin_errors(), self.engine.timed():
+            if self.engine.one_shot:
+                self.warmer = _ThemeWarmer(config, self.engine.theme_code)
+                self.engine.meanwhile = self.warmer.step
             plan, _, pages = self.engine.generate()
             with host_api("its files and nav (Files, File.generated, nest_paths)"):
                 others = [f.src_uri for f in files.documentation_pages()]
@@ -183,6 +190,13 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         """Collect the worker's result: its warnings are logged before `--strict` counts."""
         with _as_plugin_errors():
             self.engine.finish()
+        if self.warmer is not None and self.warmer.compiled:
+            log.debug(
+                "%d theme templates compiled while waiting for the worker; MkDocs loaded %d "
+                "compiled templates",
+                self.warmer.compiled,
+                self.engine.theme_code.reused,
+            )
 
     @event_priority(10)  # before the search plugin writes its index (0)
     def _merge_dirty_search_index(self, *, config: MkDocsConfig) -> None:
@@ -244,8 +258,10 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
     @event_priority(100)  # before anything loads a template from this build's environment
     def _keep_compiled_templates(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> None:
         """While serving, compile the theme's templates once, not on every rebuild (MkDocs
-        makes a new environment per build)."""
-        if self.engine.serving and env.bytecode_cache is None:
+        makes a new environment per build); in a one-shot build, use those compiled while
+        waiting for the worker."""
+        warmed = self.warmer is not None and self.warmer.compiled > 0
+        if (self.engine.serving or warmed) and env.bytecode_cache is None:
             env.bytecode_cache = self.engine.theme_code
 
     @event_priority(0)  # after the pages are rendered, before autorefs' `on_env` (-50)
@@ -277,6 +293,31 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         for path in self.engine.watched_paths(_site_settings(config)):
             server.watch(str(path), recursive=True)
         return server
+
+
+class _ThemeWarmer:
+    """The theme's page templates and static pages (`404.html`, `sitemap.xml`), and what
+    they name, compiled one per `step` (`Warmer`) in the environment MkDocs would make."""
+
+    def __init__(self, config: MkDocsConfig, cache: CompiledTemplates) -> None:
+        self.config, self.cache = config, cache
+        self.warmer: Warmer | None = None
+
+    @property
+    def compiled(self) -> int:
+        return self.warmer.compiled if self.warmer is not None else 0
+
+    def step(self) -> bool:
+        if self.warmer is None:  # made at the first wait: a build without one makes none
+            theme = self.config.theme
+            try:
+                names = [PAGE_TEMPLATE, "main.html", *sorted(theme.static_templates)]
+                environment = theme.get_env()
+            except (AttributeError, TypeError, ImportError, OSError):
+                # only a head start: MkDocs meets the same theme, and reports its errors
+                environment, names = Environment(), []
+            self.warmer = Warmer(environment, self.cache, names)
+        return self.warmer.step()
 
 
 def _site_settings(config: MkDocsConfig) -> SiteSettings:

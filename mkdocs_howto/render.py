@@ -43,6 +43,9 @@ _SCRIPT_REFERENCE = re.compile(rf"^(\s{{0,3}})\[(?=[^\]\n]+\]:{_SCRIPT_URL})", r
 #: Lines that open a container whose indented lines are prose: list items, admonitions, tabs.
 _CONTAINER = re.compile(r"^\s{0,3}(?:[*+-]|\d+[.)])\s|^\s*(?:!!!|\?\?\?\+?|===)\s")
 
+#: The MkDocs page template generated pages name in their front matter (`theme/`).
+PAGE_TEMPLATE = "howto.html"
+
 
 def do_code(value: object) -> str:
     """An inline code span that holds `value` whatever backticks it contains."""
@@ -369,7 +372,7 @@ class RenderOptions:
     show_source: bool = True
     line_anchors: str | None = "__codelineno"
     """Prefix of the source block's line anchors (pymdownx.highlight), None when off."""
-    page_template: str | None = "howto.html"
+    page_template: str | None = PAGE_TEMPLATE
     """The theme template named in each page's front matter."""
     howto_template: str = "howto.md.jinja"
     user_dirs: tuple[Path, ...] = ()

@@ -93,10 +93,14 @@ class Worker(Generic[Result]):
         self._reader = threading.Thread(target=self._drain, name="mkdocs-howto", daemon=True)
         self._reader.start()
 
-    def get(self, key: str) -> Any:
-        """The value sent as `key`, waiting for the child to send it."""
+    def get(self, key: str, meanwhile: Callable[[], bool] | None = None) -> Any:
+        """The value sent as `key`, waiting for the child to send it; until it arrives,
+        `meanwhile()` is called again and again (one small piece of other work each time,
+        False once none is left)."""
         start = time.perf_counter()
         try:
+            while meanwhile is not None and not self._arrived(key) and meanwhile():
+                pass
             with self._changed:
                 self._changed.wait_for(lambda: key in self._values or self._outcome is not None)
                 if key in self._values:
@@ -107,6 +111,10 @@ class Worker(Generic[Result]):
             return self._redone[key]
         finally:
             self.waited += time.perf_counter() - start
+
+    def _arrived(self, key: str) -> bool:
+        with self._changed:
+            return key in self._values or self._outcome is not None
 
     def finish(self) -> Result:
         """The result, once the child is done and its records are logged; or the result of

@@ -12,7 +12,7 @@ from jinja2 import DictLoader, Environment, FileSystemLoader
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from mkdocs_howto.compiled import CompiledTemplates
+from mkdocs_howto.compiled import CompiledTemplates, Warmer
 from mkdocs_howto.plugin import HowToPlugin
 
 PAGE = "howto/skyfeed/units/convert_temperature/index.html"
@@ -49,6 +49,38 @@ def test_an_edited_template_is_compiled_again(tmp_path: Path) -> None:
     assert render() == "first"
     template.write_text("second", encoding="utf-8")
     assert render() == "second" and cache.reused == 0
+
+
+THEME = {
+    "main.html": '{% extends "base.html" %}{% block body %}{{ page }}{% endblock %}',
+    "base.html": '<html>{% include "partials/nav.html" %}{% block body %}{% endblock %}</html>',
+    "partials/nav.html": "{% for item in nav %}<a>{{ item }}</a>{% endfor %}"
+    '{% include "partials/" ~ theme ~ ".html" ignore missing %}',
+    "partials/dark.html": "dark",
+    "broken.html": '{% include "missing.html" %}{% if %}',
+    "unused.html": "never named",
+}
+
+
+def test_templates_compiled_ahead_are_what_the_build_loads() -> None:
+    """`Warmer` compiles the named templates and those they name literally, one per step,
+    skipping one that does not compile; a second environment with the same cache loads
+    their code and renders the same page as one that compiles them itself."""
+    cache = CompiledTemplates()
+    warmer = Warmer(Environment(loader=DictLoader(THEME)), cache, ["main.html", "broken.html"])
+    steps = 0
+    while warmer.step():
+        steps += 1
+    assert steps == warmer.compiled == 3  # main, base, nav; not broken, dynamic or unused
+    assert len(cache.code) == 3
+
+    def page(cache: CompiledTemplates | None) -> str:
+        env = Environment(loader=DictLoader(THEME))
+        env.bytecode_cache = cache
+        return env.get_template("main.html").render(page="P", nav=["a"], theme="dark")
+
+    assert page(cache) == page(None) == "<html><a>a</a>darkP</html>"
+    assert cache.reused == 3
 
 
 def test_serve_rebuilds_keep_the_compiled_theme_and_see_an_edited_override(

@@ -263,6 +263,11 @@ def site_root(package: Package, files: dict[str, str], **options: object) -> Pat
 
 #: In `mkdocs build -v`: the source listings were highlighted beside MkDocs' rendering.
 HIGHLIGHTED = re.compile(r"(\d+) code blocks highlighted in a second process")
+#: In `mkdocs build -v`: the theme was compiled while MkDocs waited for the worker.
+WARMED = re.compile(
+    r"(\d+) theme templates compiled while waiting for the worker; MkDocs "
+    r"loaded (\d+) compiled templates"
+)
 
 
 def serial_site(root: Path, extra_config: dict[str, object] | None = None) -> dict[str, bytes]:
@@ -278,13 +283,17 @@ def serial_site(root: Path, extra_config: dict[str, object] | None = None) -> di
 @needs_linux
 def test_mkdocs_build_writes_the_same_site_with_and_without_the_worker(package: Package) -> None:
     """With the worker, the listings are also highlighted in a second process (one per
-    object page): every file is the same byte for byte."""
+    object page) and the theme is compiled while MkDocs waits for the worker: every file is
+    the same byte for byte."""
     root = site_root(package, SOURCE)
     parallel = mkdocs_build(root, "--strict", "-v")
     assert parallel.returncode == 0, parallel.stderr
     assert "s in a worker process" in parallel.stderr
     highlighted = HIGHLIGHTED.search(parallel.stderr)
     assert highlighted is not None and int(highlighted[1]) == 2  # scale, Counter
+    # the theme compiled while MkDocs waited: its templates are loaded, not compiled again
+    warmed = WARMED.search(parallel.stderr)
+    assert warmed is not None and int(warmed[1]) > 0 and int(warmed[2]) > 0
     first = tree(root / "site")
     assert "howto/pkg/core/scale/index.html" in first
     assert b"__codelineno-src-" in first["howto/pkg/core/scale/index.html"]
