@@ -50,7 +50,6 @@ from mkdocs_howto.reload import TreeKeeper
 from mkdocs_howto.render import Renderer, RenderOptions, do_text
 from mkdocs_howto.worker import Send
 from mkdocs_howto.writer import Grounding, LlmOptions, Subject
-from mkdocs_howto.writer.run import ProseWriter
 
 
 @dataclass(frozen=True)
@@ -322,6 +321,9 @@ def _with_prose(
     grounding = Grounding(
         analyze.packages, _resolver(api), _api_paths(api), _example_runner(analyze)
     )
+    # (the model's client and asyncio: imported by the sites that ask for prose only)
+    from mkdocs_howto.writer.run import ProseWriter  # noqa: PLC0415
+
     with _timed(timings, "writer"):
         result = ProseWriter(options).write(subjects, grounding)
     pages = []
