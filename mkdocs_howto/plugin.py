@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from jinja2 import Environment
+from markdown import Markdown
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
@@ -102,8 +103,8 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         self.engine = HowToEngine(log)
         self.defer_highlighting = False
         """Generated pages' code blocks are highlighted after their conversion (this build)."""
-        self.warmer: _ThemeWarmer | None = None
-        """This build's theme templates, compiled while MkDocs waits for the worker."""
+        self.head_start: _HeadStart | None = None
+        """What this build's MkDocs process does while it waits for the worker."""
 
     @property
     def renderer(self) -> Renderer | None:
@@ -125,7 +126,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check options, register templates, CSS and Markdown extensions."""
-        self.defer_highlighting, self.warmer = False, None
+        self.defer_highlighting, self.head_start = False, None
         with _as_plugin_errors():
             with host_api("its configuration (theme, extra_css, markdown_extensions)"):
                 custom_dir = config.theme.custom_dir
@@ -145,8 +146,8 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         """Generate the pages (or start a worker writing them) and their nav section."""
         with _as_plugin_errors(), self.engine.timed():
             if self.engine.one_shot:
-                self.warmer = _ThemeWarmer(config, self.engine.theme_code)
-                self.engine.meanwhile = self.warmer.step
+                self.head_start = _HeadStart(config, self.engine.theme_code)
+                self.engine.meanwhile = self.head_start.step
             plan, _, pages = self.engine.generate()
             with host_api("its files and nav (Files, File.generated, nest_paths)"):
                 others = [f.src_uri for f in files.documentation_pages()]
@@ -190,11 +191,12 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         """Collect the worker's result: its warnings are logged before `--strict` counts."""
         with _as_plugin_errors():
             self.engine.finish()
-        if self.warmer is not None and self.warmer.compiled:
+        if self.head_start is not None and self.head_start.compiled:
             log.debug(
-                "%d theme templates compiled while waiting for the worker; MkDocs loaded %d "
-                "compiled templates",
-                self.warmer.compiled,
+                "%d theme templates compiled while waiting for the worker%s; MkDocs loaded "
+                "%d compiled templates",
+                self.head_start.compiled,
+                ", and a sample page converted" if self.head_start.converted else "",
                 self.engine.theme_code.reused,
             )
 
@@ -260,7 +262,7 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         """While serving, compile the theme's templates once, not on every rebuild (MkDocs
         makes a new environment per build); in a one-shot build, use those compiled while
         waiting for the worker."""
-        warmed = self.warmer is not None and self.warmer.compiled > 0
+        warmed = self.head_start is not None and self.head_start.compiled > 0
         if (self.engine.serving or warmed) and env.bytecode_cache is None:
             env.bytecode_cache = self.engine.theme_code
 
@@ -295,13 +297,17 @@ class HowToPlugin(BasePlugin[HowToConfig]):  # type: ignore[no-untyped-call]
         return server
 
 
-class _ThemeWarmer:
-    """The theme's page templates and static pages (`404.html`, `sitemap.xml`), and what
-    they name, compiled one per `step` (`Warmer`) in the environment MkDocs would make."""
+class _HeadStart:
+    """What MkDocs' process can do while it waits for the worker, one piece per `step`: the
+    theme's page templates and static pages (`404.html`, `sitemap.xml`), and what they name,
+    compiled in the environment MkDocs would make (`Warmer`); then one small page converted
+    with the site's Markdown extensions, which imports them and Pygments' Python lexer,
+    formatter and style (~45 ms the first page would pay)."""
 
     def __init__(self, config: MkDocsConfig, cache: CompiledTemplates) -> None:
         self.config, self.cache = config, cache
         self.warmer: Warmer | None = None
+        self.converted = False
 
     @property
     def compiled(self) -> int:
@@ -317,7 +323,28 @@ class _ThemeWarmer:
                 # only a head start: MkDocs meets the same theme, and reports its errors
                 environment, names = Environment(), []
             self.warmer = Warmer(environment, self.cache, names)
-        return self.warmer.step()
+        if self.warmer.step():
+            return True
+        if not self.converted:
+            self.converted = True
+            _convert_sample(self.config)
+            return True
+        return False
+
+
+#: A page with a Python block, converted once while waiting (`_HeadStart`).
+_SAMPLE = "# Sample\n\n```python\nvalue = 1\n```\n"
+
+
+def _convert_sample(config: MkDocsConfig) -> None:
+    """Convert `_SAMPLE` with the extensions the site names (not those given as instances:
+    they may keep state for the build, such as autorefs' anchors)."""
+    named = [name for name in config.markdown_extensions if isinstance(name, str)]
+    settings = {name: config.mdx_configs[name] for name in named if name in config.mdx_configs}
+    # only a head start: MkDocs converts every page with the same extensions, and reports
+    # what fails then
+    with suppress(Exception):
+        Markdown(extensions=named, extension_configs=settings).convert(_SAMPLE)
 
 
 def _site_settings(config: MkDocsConfig) -> SiteSettings:

@@ -265,8 +265,8 @@ def site_root(package: Package, files: dict[str, str], **options: object) -> Pat
 HIGHLIGHTED = re.compile(r"(\d+) code blocks highlighted in a second process")
 #: In `mkdocs build -v`: the theme was compiled while MkDocs waited for the worker.
 WARMED = re.compile(
-    r"(\d+) theme templates compiled while waiting for the worker; MkDocs "
-    r"loaded (\d+) compiled templates"
+    r"(\d+) theme templates compiled while waiting for the worker(?:, and a sample page "
+    r"converted)?; MkDocs loaded (\d+) compiled templates"
 )
 
 
