@@ -225,6 +225,16 @@ def test_module_index_summary_links_its_roles(site: BuiltSite) -> None:
     assert resolves(site, "rest_pkg", found["fetch()"])
 
 
+def test_an_index_row_shows_the_whole_summary_paragraph(site: BuiltSite) -> None:
+    """A summary written over two lines is one sentence: its index row holds all of it, not
+    its first line (click's index rows ended mid-sentence)."""
+    body = site.html("howto/google_pkg/index.html")
+    listed = rows(body[body.index("<table") :])
+    assert text_of(listed["Bar"][-1]) == (
+        "Draws one bar, filled from the left up to the share of the work done, as a line of text."
+    )
+
+
 def test_google_titled_sections_keep_their_blocks(site: BuiltSite) -> None:
     """A Google `Note:` opening with a list and an `Example:` holding a reST code-block (as
     rich's `Align` has): the list stays a list, and the code is the Usage Example, not prose
