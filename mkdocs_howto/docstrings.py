@@ -44,7 +44,11 @@ TEXT_ROLES = frozenset(["ref", "doc", "term", "numref", "abbr", "dfn", "guilabel
 _ROLE = r":(?:(?P<domain>[a-z]+):)?(?P<role>[a-zA-Z][\w-]*):`(?P<content>[^`]+)`(?!`)"
 _HYPERLINK = r"`(?P<label>[^`<]+?)\s*<(?P<url>[^`<>\s]+)>`__?"
 _CODE = r"(?P<ticks>`+)(?P<code>.+?)(?<!`)(?P=ticks)(?!`)"
-_INLINE = re.compile(f"{_ROLE}|{_HYPERLINK}|{_CODE}", re.S)
+#: A footnote or citation reference: `[1]_`, `[#]_`, `[Knuth1997]_`.
+_CITED = r"\[(?P<cited>[\w#*.-]+)\]_(?!\w)"
+_INLINE = re.compile(f"{_ROLE}|{_HYPERLINK}|{_CODE}|{_CITED}", re.S)
+#: A footnote or citation: `.. [1] Author, Title.` (its text may go on, indented).
+_CITATION = re.compile(r"^(?P<indent>\s*)\.\.\s+\[(?P<label>[\w#*.-]+)\](?:\s+(?P<text>.*))?$")
 _TITLED = re.compile(r"^(?P<title>.*?\S)\s*<(?P<target>[^<>]+)>$", re.S)
 _DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\.\s+(?P<name>[\w:.-]+)::(?:\s+(?P<arg>.*))?$")
 _EXPLICIT = re.compile(r"^\s*\.\.(?:\s|$)")
@@ -167,6 +171,9 @@ class _Converter:
         directive = _DIRECTIVE.match(line)
         if directive:
             return self._directive(lines, i, directive, out)
+        citation = _CITATION.match(line)
+        if citation:
+            return self._citation(lines, i, citation, out)
         if _EXPLICIT.match(line):  # a comment or a link target: Sphinx does not show it
             return _indented_block(lines, i + 1, _indent_of(line))[1]
         if line.lstrip().startswith(">>>"):
@@ -228,6 +235,16 @@ class _Converter:
         _emit(out, fence(code, literal_language(code)), indent)
         return end
 
+    def _citation(self, lines: list[str], i: int, match: re.Match[str], out: list[str]) -> int:
+        """A footnote or citation (NumPy's References): a paragraph led by its label, as
+        Sphinx lists it, instead of the comment its `..` would otherwise make it."""
+        indent = len(match.group("indent"))
+        body, end = _indented_block(lines, i + 1, indent)
+        text = " ".join(row.strip() for row in [match.group("text") or "", *body] if row.strip())
+        label = f"\\[{plain(match.group('label'))}\\]"
+        _emit(out, [f"{label} {self.inline(text)}" if text else label], indent)
+        return end
+
     def _directive(self, lines: list[str], i: int, match: re.Match[str], out: list[str]) -> int:
         indent = len(match.group("indent"))
         name = match.group("name").removeprefix("py:").lower()
@@ -275,6 +292,8 @@ class _Converter:
             return self.role(match.group("domain"), match.group("role"), match.group("content"))
         if match.group("url"):
             return f"[{plain(match.group('label'))}]({match.group('url')})"
+        if match.group("cited"):  # as Sphinx shows it, the label in brackets
+            return f"\\[{plain(match.group('cited'))}\\]"
         return match.group(0)  # a code span, kept as written
 
     def role(self, domain: str | None, role: str, content: str) -> str:

@@ -298,6 +298,16 @@ def test_numpy_sections_are_tables_even_when_auto_misses_them(site: BuiltSite) -
     assert "See scale() for the multiplicative version." in text
 
 
+def test_numpy_references_keep_their_citations(site: BuiltSite) -> None:
+    """A NumPy References section holds `.. [1] …` citations, which reST writes like comments:
+    they are shown, label first, and `[1]_` in the text reads `[1]` (networkx: 399 pages
+    showed an empty References title, 251 a raw `[1]_`)."""
+    text = prose(article(site, "numpy_pkg/mean"))
+    assert "[1]_" not in text
+    assert "The sum is divided by the count [1]." in text
+    assert "[1] Knuth, D. E., The Art of Computer Programming, volume 2, section 4.2.2." in text
+
+
 def test_sphinx_fields_keep_to_themselves(site: BuiltSite) -> None:
     """The `Usage::` paragraph after `:rtype:` is the docstring's text, not the type's."""
     body = article(site, "rest_pkg/session/fetch")
