@@ -78,9 +78,15 @@ def _own_or_module(parts: _CallParts) -> bool:
 
 def _prefix_templates(name: str) -> list[str]:
     words = name.strip("_").split("_")
-    if len(words) < 2 or words[1].lower() in lexicon.PREFIX_STOPWORDS:
-        return []
-    prefix, rest = words[0].lower(), " ".join(words[1:])
+    lowered = [word.lower() for word in words]
+    if (
+        len(words) < 2
+        or lowered[1] in lexicon.PREFIX_STOPWORDS
+        or lowered[-1] in lexicon.PREFIX_PREPOSITIONS
+        or lexicon.PREFIX_CLAUSES.intersection(lowered)
+    ):
+        return []  # shown as code: "Calls `G.add_edges_from(…)`"
+    prefix, rest = lowered[0], " ".join(words[1:])
     if prefix in lexicon.PREDICATE_PREFIXES:
         return ["Checks {call}"]
     verb = lexicon.PREFIX_VERBS.get(prefix)
@@ -88,6 +94,9 @@ def _prefix_templates(name: str) -> list[str]:
         # `_send_handling_auth` would read "Sends the handling auth": a name's words become
         # prose only when none of them is vague; else the call is shown as code
         return []
+    if lexicon.PREFIX_PREPOSITIONS.intersection(lowered[2:-1]):
+        # "Sends the headers with payload with `…`" would read twice "with"
+        return [f"{verb} the {rest}: {{call}}"]
     return [f"{verb} the {rest} with {{call}}"]
 
 

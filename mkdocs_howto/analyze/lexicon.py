@@ -314,6 +314,11 @@ PREFIX_VERBS: dict[str, str] = {
 
 #: Words after a verb prefix that do not name an object: `wait_for` is not "waits for the for".
 PREFIX_STOPWORDS = frozenset({"for", "to", "with", "from", "on", "in", "by", "of", "and", "or"})
+#: A name's words after its verb are no noun when one opens a clause (`run_until_complete`
+#: would read "Runs the until complete with") or the last is a preposition (`add_edges_from`:
+#: "Adds the edges from with"): such a call is shown as code.
+PREFIX_CLAUSES = frozenset({"until", "using", "when", "while", "if", "than", "as", "via"})
+PREFIX_PREPOSITIONS = PREFIX_STOPWORDS | frozenset({"into", "onto", "at", "over"})
 
 #: Predicates: `is_ready(x)` checks whether `x` is ready.
 PREDICATE_PREFIXES = ("is", "has", "can", "should", "needs", "supports")
