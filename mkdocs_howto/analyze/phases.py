@@ -168,11 +168,22 @@ def summarize_folded(steps: tuple[Step, ...], depth: int) -> tuple[Step, ...]:
     for step in steps:
         if step.summary:  # a paragraph: already summarized and folded
             shaped.append(step)
+        elif depth >= VISIBLE_DEPTH and _one_action(step.children):
+            # the summary says all of it, and the step's lines hold its line: a fold would
+            # only repeat it ("Checks whether `x`: subtracts `1` from `n`", then the same)
+            shaped.append(replace(step, summary=summary_of(step.children), children=()))
         elif depth >= VISIBLE_DEPTH and step.children:
             shaped.append(replace(step, summary=summary_of(step.children)))
         else:
             shaped.append(replace(step, children=summarize_folded(step.children, depth + 1)))
     return tuple(shaped)
+
+
+def _one_action(steps: tuple[Step, ...]) -> bool:
+    """One step, with nothing under it and nothing of its own but its action."""
+    return (
+        len(steps) == 1 and not steps[0].children and not steps[0].title and bool(steps[0].sentence)
+    )
 
 
 def summary_of(steps: tuple[Step, ...]) -> Sentence:
