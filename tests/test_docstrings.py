@@ -308,6 +308,23 @@ def test_numpy_references_keep_their_citations(site: BuiltSite) -> None:
     assert "[1] Knuth, D. E., The Art of Computer Programming, volume 2, section 4.2.2." in text
 
 
+def test_numpy_see_also_is_a_list_of_links(site: BuiltSite) -> None:
+    """NumPy's See Also, one `name : description` per line, is a list whose names link to
+    their pages (networkx's ran together on one line, the bare names as text)."""
+    body = article(site, "numpy_pkg/mean")
+    listed = body[body.index("<strong>See Also:</strong>") :].split("</ul>")[0]
+    items = [text_of(item) for item in re.findall(r"<li>(.*?)</li>", listed, re.S)]
+    assert items == [
+        "scale: Scale values by a factor, for a weighted average.",
+        "shift",
+        "numpy_pkg.scale(): The same, named by a role.",
+    ]
+    found = links(listed)
+    assert resolves(site, "numpy_pkg/mean", found["scale"])
+    assert resolves(site, "numpy_pkg/mean", found["shift"])
+    assert resolves(site, "numpy_pkg/mean", found["numpy_pkg.scale()"])
+
+
 def test_sphinx_fields_keep_to_themselves(site: BuiltSite) -> None:
     """The `Usage::` paragraph after `:rtype:` is the docstring's text, not the type's."""
     body = article(site, "rest_pkg/session/fetch")

@@ -396,7 +396,38 @@ def _read_admonition(parsed: ParsedDocstring, section: griffe.DocstringSection) 
         if blocks:
             parsed.examples.extend(blocks)
             return
+    if title.lower() == "see also":
+        converted = _see_also(parsed, text) or converted
     parsed.body.append(_titled(title, converted))
+
+
+#: One name of a NumPy "See Also" entry: `scale`, `numpy.mean`, ``:func:`~pkg.center` ``.
+_SEE_NAME = r"(?::[\w:]+:`[^`]+`|~?[A-Za-z_][\w.]*(?:\(\))?)"
+_SEE_NAMES = re.compile(rf"{_SEE_NAME}(?:\s*,\s*{_SEE_NAME})*")
+
+
+def _see_also(parsed: ParsedDocstring, text: str) -> str | None:
+    """NumPy's See Also (one entry per line, `name : description`, the description going on
+    indented) as a list, each name linked where it resolves; None when the text is prose."""
+    entries: list[list[str]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if line[:1].isspace() and entries:
+            entries[-1][1] += " " + line.strip()
+            continue
+        names, _, description = line.rstrip().partition(" :")  # `a, b :` has none
+        if not _SEE_NAMES.fullmatch(names.strip()):
+            return None
+        entries.append([names.strip(), description.strip()])
+    items = []
+    for names, description in entries:
+        shown = ", ".join(
+            parsed.convert(name if name.startswith(":") else f":obj:`{name}`")
+            for name in re.findall(_SEE_NAME, names)
+        )
+        items.append(f"- {shown}: {parsed.convert(description)}" if description else f"- {shown}")
+    return "\n".join(items) if items else None
 
 
 def _titled(title: str, text: str) -> str:
