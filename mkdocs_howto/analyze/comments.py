@@ -93,10 +93,13 @@ def comment_title(lines: Sequence[str]) -> str:
 
 def _runs_on(previous: str, text: str) -> bool:
     """True when `text` continues the sentence `previous` left open: it starts in lower case
-    and is no list item, or `previous` ends with a comma."""
+    and is no list item, or with code or a bracket after a line that ends no sentence
+    (a comment wrapped before a code span: "… in order to capture" / "`x` cases …"), or
+    `previous` ends with a comma."""
     if _LIST_ITEM.match(text):
         return False
-    return text[0].islower() or previous.endswith(",")
+    inside = text[0] in "`([{'\"" and not previous.endswith((".", "!", "?", ":"))
+    return text[0].islower() or inside or previous.endswith(",")
 
 
 _LIST_ITEM = re.compile(r"([-*+]|\d+[.)])\s")
