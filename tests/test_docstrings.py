@@ -325,6 +325,27 @@ def test_numpy_see_also_is_a_list_of_links(site: BuiltSite) -> None:
     assert resolves(site, "numpy_pkg/mean", found["numpy_pkg.scale()"])
 
 
+def test_prose_between_numpy_doctests_is_comments_not_output(site: BuiltSite) -> None:
+    """NumPy Examples whose paragraphs each lead into an indented doctest: the Usage Example
+    is one doctest, each paragraph a comment above its part (networkx showed the prose in
+    the code block, where a doctest reads it as output)."""
+    example = article(site, "numpy_pkg/total").split('<h2 id="usage-example"')[1]
+    code = re.search(r'<div class="language-pycon highlight"><pre>(.*?)</pre>', example, re.S)
+    assert code is not None
+    lines = [
+        text_of(line) for line in html.unescape(re.sub(r"<[^>]+>", "", code.group(1))).splitlines()
+    ]
+    assert [line for line in lines if line] == [
+        ">>> from numpy_pkg import total",
+        ">>> # The sum of a list:",
+        ">>> total([1, 2])",
+        "3",
+        ">>> # An empty list sums to zero:",
+        ">>> total([])",
+        "0",
+    ]
+
+
 def test_sphinx_fields_keep_to_themselves(site: BuiltSite) -> None:
     """The `Usage::` paragraph after `:rtype:` is the docstring's text, not the type's."""
     body = article(site, "rest_pkg/session/fetch")

@@ -382,7 +382,32 @@ def _read_examples(parsed: ParsedDocstring, section: griffe.DocstringSection) ->
         elif "```" in value or "~~~" in value:
             parsed.examples.extend(fenced_blocks(value))
         elif ">>>" in value:  # NumPy prose ending in `::` before an indented doctest
-            parsed.examples.append(value)
+            parsed.examples.append(_doctest_with_prose(value))
+
+
+def _doctest_with_prose(text: str) -> str:
+    """Examples written as prose paragraphs each leading into an indented doctest, as one
+    doctest: each doctest dedented, each paragraph a `>>> # …` comment line above it (shown
+    inside the code as code, the prose read as output: networkx's `all_simple_paths`)."""
+    blocks: list[str] = []
+    for block in re.split(r"\n\s*\n", text.strip("\n")):
+        lines = block.splitlines()
+        if lines[0].lstrip().startswith(">>>"):
+            width = len(lines[0]) - len(lines[0].lstrip())
+            blocks.append(
+                "\n".join(
+                    line[width:] if not line[:width].strip() else line.strip() for line in lines
+                )
+            )
+        else:
+            prose = " ".join(rest_to_plain(line).strip() for line in lines).strip()
+            prose = prose.removesuffix("::").rstrip() + (":" if prose.endswith("::") else "")
+            blocks.append(f">>> # {prose}")
+    joined = blocks[:1]
+    for block in blocks[1:]:  # a comment stays with the doctest it introduces
+        separator = "\n" if joined[-1].startswith(">>> # ") else "\n\n"
+        joined[-1] += separator + block
+    return "".join(joined)
 
 
 def _read_admonition(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
