@@ -241,7 +241,7 @@ class _Converter:
         indent = len(match.group("indent"))
         body, end = _indented_block(lines, i + 1, indent)
         text = " ".join(row.strip() for row in [match.group("text") or "", *body] if row.strip())
-        label = f"\\[{plain(match.group('label'))}\\]"
+        label = _cited(match.group("label"))
         _emit(out, [f"{label} {self.inline(text)}" if text else label], indent)
         return end
 
@@ -292,8 +292,8 @@ class _Converter:
             return self.role(match.group("domain"), match.group("role"), match.group("content"))
         if match.group("url"):
             return f"[{plain(match.group('label'))}]({match.group('url')})"
-        if match.group("cited"):  # as Sphinx shows it, the label in brackets
-            return f"\\[{plain(match.group('cited'))}\\]"
+        if match.group("cited"):
+            return _cited(match.group("cited"))
         return match.group(0)  # a code span, kept as written
 
     def role(self, domain: str | None, role: str, content: str) -> str:
@@ -326,6 +326,11 @@ class _Converter:
         target = target.lstrip("~!.").removesuffix("()")
         url = self.resolve(target, role) if self.resolve and linkable else None
         return f"[{code_span(shown)}]({url})" if url else code_span(shown)
+
+
+def _cited(label: str) -> str:
+    """A footnote or citation label as Sphinx shows it, in brackets: `[1]`."""
+    return f"\\[{plain(label)}\\]"
 
 
 def _starts_block(line: str) -> bool:

@@ -102,7 +102,7 @@ class Worker(Generic[Result]):
             while meanwhile is not None and not self._arrived(key) and meanwhile():
                 pass
             with self._changed:
-                self._changed.wait_for(lambda: key in self._values or self._outcome is not None)
+                self._changed.wait_for(lambda: self._has(key))
                 if key in self._values:
                     return self._values[key]
             self._settle()
@@ -114,7 +114,12 @@ class Worker(Generic[Result]):
 
     def _arrived(self, key: str) -> bool:
         with self._changed:
-            return key in self._values or self._outcome is not None
+            return self._has(key)
+
+    def _has(self, key: str) -> bool:
+        """Whether `key` was sent, or the child has ended (it will send nothing more); the
+        caller holds `_changed`."""
+        return key in self._values or self._outcome is not None
 
     def finish(self) -> Result:
         """The result, once the child is done and its records are logged; or the result of

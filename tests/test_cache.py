@@ -398,15 +398,7 @@ def test_every_page_reading_a_helper_depends_on_where_its_value_came_from(
                 """,
         }
     )
-    cache = PageCache()
-    site = run(src, cache)
-    for page in ("howto/pkg/first.md", "howto/pkg/second.md"):
-        assert '(name="dots")' in site.pages[page]
-    spin = src / "pkg/_spinning.py"
-    spin.write_text(spin.read_text().replace('{"dots": ".."}', '{"line": "-"}'))
-    site = run(src, cache)
-    for page in ("howto/pkg/first.md", "howto/pkg/second.md"):
-        assert '(name="line")' in site.pages[page]
+    _both_pages_follow_the_spinners(src, "pkg/_spinning.py", '(name="{}")')
 
 
 def test_every_page_building_a_class_depends_on_where_its_values_came_from(
@@ -444,12 +436,18 @@ def test_every_page_building_a_class_depends_on_where_its_values_came_from(
                 """,
         }
     )
+    _both_pages_follow_the_spinners(src, "pkg/_names.py", 'Spinner(name="{}")')
+
+
+def _both_pages_follow_the_spinners(src: Path, module: str, call: str) -> None:
+    """`first` and `second` show `call` with the key of `SPINNERS` in `module`, before and
+    after that key changes from "dots" to "line" (the page cache kept between the builds)."""
     cache = PageCache()
     site = run(src, cache)
     for page in ("howto/pkg/first.md", "howto/pkg/second.md"):
-        assert 'Spinner(name="dots")' in site.pages[page]
-    names = src / "pkg/_names.py"
-    names.write_text(names.read_text().replace('{"dots": ".."}', '{"line": "-"}'))
+        assert call.format("dots") in site.pages[page]
+    spinners = src / module
+    spinners.write_text(spinners.read_text().replace('{"dots": ".."}', '{"line": "-"}'))
     site = run(src, cache)
     for page in ("howto/pkg/first.md", "howto/pkg/second.md"):
-        assert 'Spinner(name="line")' in site.pages[page]
+        assert call.format("line") in site.pages[page]

@@ -413,16 +413,17 @@ def _doctest_with_prose(text: str) -> str:
 def _read_admonition(parsed: ParsedDocstring, section: griffe.DocstringSection) -> None:
     title = (section.title or "").strip()
     text = section.value.contents
-    converted = parsed.convert(text)
-    if title.lower() in _EXAMPLE_TITLES:
-        # Markdown fences, a doctest, else what conversion fenced (`.. code-block::`, `::`)
-        blocks = fenced_blocks(text) or ([text] if ">>>" in text else [])
-        blocks = blocks or fenced_blocks(converted)
-        if blocks:
-            parsed.examples.extend(blocks)
-            return
-    if title.lower() == "see also":
-        converted = _see_also(parsed, text) or converted
+    example = title.lower() in _EXAMPLE_TITLES
+    # an example's Markdown fences or doctest as written, else what conversion fenced
+    # (`.. code-block::`, `::`); text is converted only when it is shown or searched
+    blocks = (fenced_blocks(text) or ([text] if ">>>" in text else [])) if example else []
+    if not blocks:
+        listed = _see_also(parsed, text) if title.lower() == "see also" else None
+        converted = listed or parsed.convert(text)
+        blocks = fenced_blocks(converted) if example else []
+    if blocks:
+        parsed.examples.extend(blocks)
+        return
     parsed.body.append(_titled(title, converted))
 
 
